@@ -171,3 +171,81 @@ def test_twenty_actors_enumerate_in_seconds():
     result = enumerate_landscape(rng.uniform(0.5, 2, 20), prop)
     assert time.perf_counter() - started < 10
     assert result.starts == 2 ** 19 and sum(m.basin for m in result.minima) == pytest.approx(1.0)
+
+
+# --- the registered rule ------------------------------------------------------------------
+
+from types import SimpleNamespace  # noqa: E402
+
+from sim.alignment import RULES, make_rule  # noqa: E402
+from sim.scenario.schema import Landscape  # noqa: E402
+
+
+def toy_world(ids, affinity, power=None):
+    affinity = np.array(affinity, dtype=float)
+    return SimpleNamespace(ids=list(ids), n=len(ids), affinity=affinity, baseline=affinity.copy(),
+                           power=np.ones(len(ids)) if power is None else np.asarray(power, float))
+
+
+def toy_scenario(ids, landscape):
+    return SimpleNamespace(actors={a: None for a in ids}, landscape=landscape)
+
+
+def test_rule_moves_members_toward_the_descent_end_and_leaves_others_alone():
+    ids = ["A", "B", "C", "D", "X"]
+    # A-B and C-D are friends, the two pairs are enemies; X has no size and takes no part.
+    # Today's affinity puts everyone loosely together, so the descent must split them.
+    affinity = np.full((5, 5), 0.1)
+    np.fill_diagonal(affinity, 1.0)
+    affinity[4, :4] = affinity[:4, 4] = [0.5, -0.3, 0.2, -0.7]
+    world = toy_world(ids, affinity)
+    section = Landscape(sizes={"A": 1, "B": 2, "C": 1, "D": 2},
+                        propensities=[["A", "B", 1.0], ["C", "D", 1.0], ["A", "C", -1.0],
+                                      ["A", "D", -1.0], ["B", "C", -1.0], ["B", "D", -1.0]])
+    rule = make_rule("landscape", {"rate": 0.5}, toy_scenario(ids, section), world)
+    outsider = world.affinity[4].copy()
+    for _ in range(12):
+        rule.update(world, None, np.random.default_rng(0))
+    assert rule.configuration.tolist() == [0, 0, 1, 1]
+    block = world.affinity[:4, :4]
+    assert block[0, 1] > 0.99 and block[2, 3] > 0.99
+    assert (block[:2, 2:] < -0.99).all()
+    assert np.array_equal(world.affinity[4], outsider) and np.array_equal(world.affinity[:, 4], outsider)
+    assert np.allclose(world.affinity, world.affinity.T) and (np.diag(world.affinity) == 1).all()
+
+
+def test_one_step_moves_by_the_rate():
+    ids = ["A", "B", "C"]
+    affinity = [[1, 0.2, -0.2], [0.2, 1, -0.4], [-0.2, -0.4, 1]]
+    world = toy_world(ids, affinity)
+    rule = make_rule("landscape", {"source": "world", "rate": 0.25}, None, world)
+    rule.update(world, None, None)
+    # propensity = starting affinity, equal sizes: A and B together against C
+    target = np.array([[1, 1, -1], [1, 1, -1], [-1, -1, 1]], dtype=float)
+    expected = np.array(affinity) + 0.25 * (target - np.array(affinity))
+    np.fill_diagonal(expected, 1.0)
+    assert np.allclose(world.affinity, expected)
+
+
+def test_world_source_uses_power_as_size():
+    # B is huge and likes A only mildly, while A and C like each other a lot but are tiny;
+    # C dislikes B. With power as size, B's pull decides where A goes.
+    ids = ["A", "B", "C"]
+    affinity = [[1, 0.3, 0.5], [0.3, 1, -0.9], [0.5, -0.9, 1]]
+    world = toy_world(ids, affinity, power=[0.1, 10.0, 0.1])
+    rule = make_rule("landscape", {"source": "world"}, None, world)
+    rule.update(world, None, None)
+    assert rule.configuration.tolist() == [0, 0, 1]
+
+
+def test_scenario_source_without_sizes_is_a_user_error():
+    world = toy_world(["A", "B"], np.eye(2))
+    with pytest.raises(UserError, match="landscape.sizes"):
+        make_rule("landscape", {"source": "scenario"}, toy_scenario(["A", "B"], None), world)
+    section = Landscape(sizes={"A": 1}, propensities=[["A", "B", 1.0]])
+    with pytest.raises(UserError, match="B has no size"):
+        make_rule("landscape", {}, toy_scenario(["A", "B"], section), world)
+
+
+def test_landscape_rule_is_registered():
+    assert RULES["landscape"].citation.startswith("Axelrod & Bennett")

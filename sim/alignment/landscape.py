@@ -24,16 +24,20 @@ is always on side 0 and the exact enumeration covers 2^(n-1) configurations.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Literal, Sequence
 
 import numpy as np
+from pydantic import Field
 
+from sim.alignment.base import AlignmentRule, RuleParams, Signals, register_rule
+from sim.alignment.balance import leading_eigenvector_camps
 from sim.errors import UserError
 
 __all__ = [
     "EXACT_LIMIT", "StableConfiguration", "LandscapeResult", "check_inputs", "pair_weights",
     "energy", "frustration", "switch_energy_changes", "descend", "enumerate_landscape",
-    "sample_landscape", "analyze_landscape",
+    "sample_landscape", "analyze_landscape", "LandscapeInputs", "scenario_inputs",
+    "world_inputs", "LandscapeRule",
 ]
 
 EXACT_LIMIT = 20
@@ -257,3 +261,131 @@ def analyze_landscape(sizes, propensity, ids: Sequence[str] | None = None, *,
     if s.size <= exact_limit:
         return enumerate_landscape(s, p, ids)
     return sample_landscape(s, p, samples, np.random.default_rng(seed), ids, seed=seed)
+
+
+# --- where sizes and propensities come from ------------------------------------------
+
+MIN_SIZE = 1e-6
+"""World-derived sizes are floored at this share of the largest, as sizes must be > 0."""
+
+
+@dataclass(frozen=True)
+class LandscapeInputs:
+    ids: list[str]
+    sizes: np.ndarray
+    propensity: np.ndarray
+    source: str          # a sentence saying where the numbers come from
+
+
+def scenario_inputs(scenario) -> LandscapeInputs:
+    """Sizes and propensities written in the scenario's `landscape:` section.
+
+    The actors are those with a size, in the scenario's actor order; a pair not listed under
+    `propensities` has propensity 0 (indifferent), and a pair listed twice takes its last
+    value. A propensity naming an actor without a size is an error.
+    """
+    section = getattr(scenario, "landscape", None)
+    if section is None or not section.sizes:
+        raise UserError(["landscape.sizes: the scenario gives no sizes (a `landscape:` section "
+                         "with `sizes: {ID: number > 0}` and `propensities: [[ID, ID, number]]`)"])
+    order = list(getattr(scenario, "actors", {}) or section.sizes)
+    ids = [a for a in order if a in section.sizes] + [a for a in section.sizes if a not in order]
+    index = {a: i for i, a in enumerate(ids)}
+    sizes = np.array([section.sizes[a] for a in ids], dtype=float)
+    prop = np.zeros((len(ids), len(ids)))
+    errors = []
+    for row, (a, b, value) in enumerate(section.propensities):
+        missing = [x for x in (a, b) if x not in index]
+        if missing:
+            errors.append(f"landscape.propensities.{row}: {', '.join(missing)} has no size in "
+                          "landscape.sizes (every actor in a pair needs a size)")
+        elif a == b:
+            errors.append(f"landscape.propensities.{row}: pairs {a} with itself (two different actors)")
+        else:
+            prop[index[a], index[b]] = prop[index[b], index[a]] = value
+    if errors:
+        raise UserError(errors)
+    sizes, prop = check_inputs(sizes, prop, ids)
+    return LandscapeInputs(ids, sizes, prop, "sizes and propensities from the scenario's landscape section")
+
+
+def world_inputs(world, propensity: Literal["baseline", "current"] = "baseline") -> LandscapeInputs:
+    """Sizes and propensities derived from the world, for every actor.
+
+    size_i = world.power_i (composite economic and military power), floored at MIN_SIZE
+    times the largest so that it is positive; p_ij = the scenario's starting affinity
+    (world.baseline: history and ideology, fixed during a run) or, with
+    propensity="current", today's world.affinity.
+    """
+    power = np.asarray(world.power, dtype=float)
+    sizes = np.maximum(power, MIN_SIZE * max(float(power.max()), 1e-12))
+    matrix = world.baseline if propensity == "baseline" else world.affinity
+    prop = np.array(matrix, dtype=float)
+    prop = (prop + prop.T) / 2
+    sizes, prop = check_inputs(sizes, prop, list(world.ids))
+    which = "the starting affinity" if propensity == "baseline" else "the current affinity"
+    return LandscapeInputs(list(world.ids), sizes, prop,
+                           f"derived from the world: size = power, propensity = {which}")
+
+
+# --- the rule --------------------------------------------------------------------------
+
+class LandscapeParams(RuleParams):
+    source: Literal["auto", "scenario", "world"] = Field(
+        "auto", description="where sizes and propensities come from; auto: the scenario's "
+                            "landscape section if it has sizes, else the world")
+    propensity: Literal["baseline", "current"] = Field(
+        "baseline", description="with source world: starting affinity or current affinity")
+    rate: float = Field(0.2, gt=0.0, le=1.0,
+                        description="share of the way affinity moves to +1/-1 each month")
+
+
+@register_rule
+class LandscapeRule(AlignmentRule):
+    """Axelrod & Bennett (1993): affinity moves toward the coalitions of the landscape descent.
+
+    Each month, among the participating actors (those with a size; all actors when
+    derived from the world, see `world_inputs` and `scenario_inputs`):
+      1. the current configuration is read off world.affinity: the two sides are the signs
+         of the leading eigenvector of the participants' affinity block;
+      2. the descent of the module docstring runs from it to a stable configuration;
+      3. affinity between two participants moves by `rate` toward +1 if that configuration
+         puts them on the same side and toward -1 otherwise: A += rate (target - A).
+    Affinities involving other actors are left alone. `configuration` holds the last
+    stable configuration (1 = the side not holding the first participant).
+    """
+
+    name = "landscape"
+    title = "Landscape theory of aggregation"
+    citation = ("Axelrod & Bennett, A landscape theory of aggregation, British Journal of "
+                "Political Science 23(2):211-233 (1993)")
+    Params = LandscapeParams
+
+    def __init__(self, params, scenario, world) -> None:
+        super().__init__(params, scenario, world)
+        section = getattr(scenario, "landscape", None) if scenario is not None else None
+        has_sizes = section is not None and bool(section.sizes)
+        use_scenario = params.source == "scenario" or (params.source == "auto" and has_sizes)
+        self.fixed: LandscapeInputs | None = scenario_inputs(scenario) if use_scenario else None
+        ids = self.fixed.ids if self.fixed else list(world.ids)
+        index = {a: i for i, a in enumerate(world.ids)}
+        self.members = np.array([index[a] for a in ids], dtype=np.int64)
+        self.configuration: np.ndarray | None = None
+
+    def inputs(self, world) -> LandscapeInputs:
+        return self.fixed if self.fixed is not None else world_inputs(world, self.params.propensity)
+
+    def update(self, world, signals: Signals, rng: np.random.Generator) -> None:
+        m = self.members
+        if m.size < 2:
+            return
+        inputs = self.inputs(world)
+        block = np.ix_(m, m)
+        a = world.affinity[block]
+        end = descend(leading_eigenvector_camps(a), inputs.sizes, inputs.propensity)
+        target = np.where(end[:, None] == end[None, :], 1.0, -1.0)
+        new = a + self.params.rate * (target - a)
+        new = np.clip((new + new.T) / 2, -1.0, 1.0)
+        np.fill_diagonal(new, 1.0)
+        world.affinity[block] = new
+        self.configuration = end
