@@ -1,0 +1,476 @@
+"""Actions: the typed record of who did what to whom, and one class per kind.
+
+Agents return `Action` records; the core groups them by kind and each kind applies its
+whole batch to the world arrays at once. A new action is one `ActionKind` subclass
+decorated with `@register_action`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from sim.scenario.schema import GOODS, ITEMS
+from sim.world import ITEM, PRICES_BN, World
+
+ACTION_KINDS: dict[str, type["ActionKind"]] = {}
+
+UNITS = {"shells": "shells", "drones": "drones", "missiles": "missiles",
+         "air_defence": "air-defence interceptors", "troops": "thousand troops"}
+
+
+@dataclass(slots=True)
+class Action:
+    """One move: `actor` does `kind` to `target` (item, amount), paid or not, and why."""
+
+    step: int
+    actor: str
+    target: str
+    kind: str
+    item: str | None = None
+    amount: float = 0.0
+    payment_item: str | None = None
+    payment_amount: float = 0.0
+    covert: bool = False
+    secondary: bool = False
+    reason: str = ""
+    source: str = "doctrine"
+    delivered: float | None = None
+    outcome: str = ""
+    date: str = ""
+    detail: str = ""
+    blocked: bool = False
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items()}
+
+    def sentence(self, names: dict[str, str] | None = None) -> str:
+        """The move in one plain sentence, with its reason."""
+        names = names or {}
+        who, whom = names.get(self.actor, self.actor), names.get(self.target, self.target)
+        kind = ACTION_KINDS.get(self.kind)
+        body = kind.describe(self, who, whom) if kind else f"{who} {self.kind} {whom}"
+        if self.outcome:
+            body += f" ({self.outcome})"
+        return f"{body} because {self.reason}." if self.reason else f"{body}."
+
+
+def register_action(cls: type["ActionKind"]) -> type["ActionKind"]:
+    ACTION_KINDS[cls.name] = cls
+    return cls
+
+
+def _fmt(x: float) -> str:
+    if x >= 1e6:
+        return f"{x / 1e6:.1f} million"
+    if x >= 1e4:
+        return f"{x / 1e3:,.0f} thousand"
+    return f"{x:,.0f}" if x >= 10 else f"{x:.1f}"
+
+
+class ActionKind:
+    """Base: a kind of action. Subclasses set `name`, `items` and implement `apply`."""
+
+    name: ClassVar[str]
+    items: ClassVar[tuple[str, ...]] = ()
+    summary: ClassVar[str] = ""
+
+    @classmethod
+    def check_spec(cls, spec) -> str | None:
+        """A problem with an action written in a scenario, or None."""
+        if cls.items and spec.item not in cls.items:
+            return f"item {spec.item!r} does not fit {cls.name} (one of: {', '.join(cls.items)})"
+        if spec.payment_item is not None and spec.payment_item not in GOODS:
+            return f"payment_item {spec.payment_item!r} (one of: {', '.join(GOODS)})"
+        return None
+
+    @classmethod
+    def describe(cls, a: Action, who: str, whom: str) -> str:
+        return f"{who} {cls.name.replace('_', ' ')} {whom}"
+
+    @classmethod
+    def apply(cls, world: World, batch: list[Action]) -> None:
+        raise NotImplementedError
+
+
+def _pairs(world: World, batch: list[Action]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    src = np.fromiter((world.index[a.actor] for a in batch), int, len(batch))
+    dst = np.fromiter((world.index[a.target] for a in batch), int, len(batch))
+    amt = np.fromiter((a.amount for a in batch), float, len(batch))
+    return src, dst, amt
+
+
+def settle_payments(world: World, batch: list[Action]) -> None:
+    """The recipient of each action pays its actor, as far as it can."""
+    paid = [a for a in batch if a.payment_item and a.payment_amount > 0]
+    for a in paid:
+        payer, payee = world.index[a.target], world.index[a.actor]
+        value = a.payment_amount
+        if a.payment_item == "cash":
+            value = min(value, world.reserves[payer])
+            world.reserves[payer] -= value
+            world.reserves[payee] += value
+        elif a.payment_item == "technology":
+            gap = max(world.technology[payer] - world.technology[payee], 0.0)
+            world.technology[payee] += min(gap, 0.02 * value)
+        a.payment_amount = value
+        world.payment_flow[payer, payee] += value
+        world.cooperation[payer, payee] += value
+
+
+@register_action
+class ArmsTransfer(ActionKind):
+    """Arms leave the supplier's stock and reach the recipient's; short stocks are shared pro rata."""
+
+    name = "arms_transfer"
+    items = ITEMS
+    summary = "send shells, drones, missiles, air defence or troops"
+
+    @classmethod
+    def describe(cls, a, who, whom):
+        amount = a.delivered if a.delivered is not None else a.amount
+        verb = "deployed" if a.item == "troops" else "sent"
+        paid = f", paid in {a.payment_item} worth ${a.payment_amount:.2f}bn" if a.payment_item else ""
+        how = " covertly" if a.covert else ""
+        return f"{who}{how} {verb} {_fmt(amount)} {UNITS[a.item]} to {whom}{paid}"
+
+    @classmethod
+    def apply(cls, world, batch):
+        src, dst, amt = _pairs(world, batch)
+        k = np.fromiter((ITEM[a.item] for a in batch), int, len(batch))
+        requested = np.zeros_like(world.stocks)
+        np.add.at(requested, (src, k), amt)
+        share = np.divide(world.stocks, requested, out=np.ones_like(requested), where=requested > 0)
+        delivered = amt * np.minimum(share[src, k], 1.0)
+        np.subtract.at(world.stocks, (src, k), delivered)
+        np.add.at(world.stocks, (dst, k), delivered)
+        np.maximum(world.stocks, 0.0, out=world.stocks)
+        np.add.at(world.arms_flow, (src, dst, k), delivered)
+        value = delivered * PRICES_BN[k]
+        np.add.at(world.cooperation, (src, dst), value)
+        np.add.at(world.spent, src, value)
+        # Arming one side of a war is a hostile act toward the other side.
+        for s, d, v, a in zip(src, dst, value, batch):
+            enemies = np.flatnonzero(world.at_war[d])
+            world.hostility[s, enemies] += v * (0.3 if a.covert else 1.0)
+            if not a.covert:
+                world.reputation_cost[s] += world.reputation[s] * v
+        for a, d in zip(batch, delivered):
+            a.delivered = float(d)
+            if d < a.amount * 0.999:
+                a.outcome = f"only {_fmt(d)} available"
+        settle_payments(world, batch)
+
+
+@register_action
+class DualUseTrade(ActionKind):
+    """Covert "normal trade" in dual-use goods: raises the buyer's drone and missile output."""
+
+    name = "dual_use_trade"
+    summary = "sell dual-use goods ($bn) that feed arms production"
+    DRONES_PER_BN = 600.0     # monthly drone output added per $bn a month (modelling assumption)
+    MISSILES_PER_BN = 40.0
+
+    @classmethod
+    def check_spec(cls, spec):
+        return None
+
+    @classmethod
+    def describe(cls, a, who, whom):
+        return f"{who} sold ${a.amount:.2f}bn of dual-use goods to {whom} as \"normal trade\""
+
+    @classmethod
+    def apply(cls, world, batch):
+        src, dst, amt = _pairs(world, batch)
+        np.add.at(world.covert_flow, (src, dst), amt)
+        np.add.at(world.cooperation, (src, dst), amt * 0.5)
+        for item, rate in (("drones", cls.DRONES_PER_BN), ("missiles", cls.MISSILES_PER_BN)):
+            np.add.at(world.stocks[:, ITEM[item]], dst, amt * rate)
+            np.add.at(world.created[:, ITEM[item]], dst, amt * rate)
+        np.add.at(world.reserves, src, amt)  # the buyer pays: it is trade
+        np.subtract.at(world.reserves, dst, np.minimum(amt, world.reserves[dst]))
+        np.add.at(world.reputation_cost, src, world.reputation[src] * amt * 0.1)
+        for a in batch:
+            a.covert = True
+            a.delivered = a.amount
+
+
+@register_action
+class Payment(ActionKind):
+    """A payment or barter on its own (food, oil, cash, technology)."""
+
+    name = "payment"
+    items = GOODS
+    summary = "pay or barter food, oil, cash or technology"
+
+    @classmethod
+    def describe(cls, a, who, whom):
+        return f"{who} sent {whom} {a.item} worth ${a.amount:.2f}bn"
+
+    @classmethod
+    def apply(cls, world, batch):
+        for a in batch:  # the actor pays the target
+            a.payment_item, a.payment_amount = a.item, a.amount
+            a.actor, a.target = a.target, a.actor
+        settle_payments(world, batch)
+        for a in batch:
+            a.actor, a.target = a.target, a.actor
+            a.delivered = a.payment_amount
+
+
+@register_action
+class Sanction(ActionKind):
+    """Impose or tighten sanctions: intensity (0..1) on the target, primary or secondary."""
+
+    name = "sanction"
+    items = ("banks", "asset_freeze", "firms", "trade", "energy")
+    summary = "impose sanctions of an intensity 0..1"
+
+    @classmethod
+    def check_spec(cls, spec):
+        if spec.amount > 1:
+            return f"amount {spec.amount} is a sanction intensity (0..1)"
+        return super().check_spec(spec)
+
+    @classmethod
+    def describe(cls, a, who, whom):
+        kind = "secondary sanctions" if a.secondary else "sanctions"
+        on = f" on {a.item.replace('_', ' ')}" if a.item else ""
+        return f"{who} imposed {kind}{on} on {whom} (intensity {a.amount:.2f})"
+
+    @classmethod
+    def apply(cls, world, batch):
+        src, dst, amt = _pairs(world, batch)
+        before = world.sanctions[src, dst].copy()
+        np.maximum.at(world.sanctions, (src, dst), np.clip(amt, 0, 1))
+        rise = np.maximum(world.sanctions[src, dst] - before, 0.0)
+        np.add.at(world.hostility, (src, dst), 20.0 * rise + 1.0)
+        for a, s, d in zip(batch, src, dst):
+            if a.item == "asset_freeze":
+                moved = world.reserves[d] * 0.5 * a.amount
+                world.reserves[d] -= moved
+                world.frozen[d] += moved
+            a.delivered = float(world.sanctions[s, d])
+
+
+@register_action
+class LiftSanction(ActionKind):
+    """Lower sanctions on the target to the given intensity (0 lifts them)."""
+
+    name = "lift_sanction"
+    summary = "lower sanctions to an intensity 0..1"
+
+    @classmethod
+    def check_spec(cls, spec):
+        return None if spec.amount <= 1 else f"amount {spec.amount} is an intensity (0..1)"
+
+    @classmethod
+    def describe(cls, a, who, whom):
+        return f"{who} eased sanctions on {whom} to intensity {a.amount:.2f}"
+
+    @classmethod
+    def apply(cls, world, batch):
+        src, dst, amt = _pairs(world, batch)
+        np.minimum.at(world.sanctions, (src, dst), np.clip(amt, 0, 1))
+        np.add.at(world.cooperation, (src, dst), 1.0)
+
+
+@register_action
+class Diplomatic(ActionKind):
+    """Diplomatic support: a summit, a joint exercise, a UN veto or a statement."""
+
+    name = "diplomatic"
+    items = ("summit", "joint_exercise", "veto", "statement", "vote_against", "vote_for", "abstain")
+    WEIGHT = {"summit": 2.0, "joint_exercise": 2.5, "veto": 4.0, "statement": 0.5,
+              "vote_for": 1.0, "vote_against": 1.0, "abstain": 0.0}
+    summary = "hold a summit or joint exercise, cast a veto, or back a partner"
+
+    @classmethod
+    def describe(cls, a, who, whom):
+        if a.actor == a.target:
+            return f"{who} voted against {a.detail or 'a resolution'}, which condemns it"
+        return {"summit": f"{who} held a summit with {whom}",
+                "joint_exercise": f"{who} held a joint exercise with {whom}",
+                "veto": f"{who} vetoed {a.detail or 'a resolution'}, shielding {whom}",
+                "statement": f"{who} publicly backed {whom}",
+                "vote_for": f"{who} voted against {a.detail or 'a resolution'}, siding with {whom}",
+                "vote_against": f"{who} voted for {a.detail or 'a resolution'} against {whom}",
+                "abstain": f"{who} abstained on {a.detail or 'a resolution'} about {whom}"}[a.item]
+
+    @classmethod
+    def apply(cls, world, batch):
+        for a in batch:
+            s, d = world.index[a.actor], world.index[a.target]
+            w = cls.WEIGHT[a.item]
+            if a.item == "vote_against":
+                world.hostility[s, d] += w
+            else:
+                world.cooperation[s, d] += w
+
+
+@register_action
+class EconomicSupport(ActionKind):
+    """Aid, loans or discounted energy ($bn): money the target can spend on its war or economy."""
+
+    name = "economic_support"
+    items = ("aid", "loan", "energy_discount")
+    summary = "give aid, a loan or discounted energy ($bn)"
+
+    @classmethod
+    def describe(cls, a, who, whom):
+        what = {"aid": "aid", "loan": "a loan", "energy_discount": "discounted energy"}[a.item]
+        return f"{who} gave {whom} {what} worth ${a.amount:.2f}bn"
+
+    @classmethod
+    def apply(cls, world, batch):
+        src, dst, amt = _pairs(world, batch)
+        np.add.at(world.aid_flow, (src, dst), amt)
+        np.add.at(world.reserves, dst, amt)
+        np.add.at(world.spent, src, amt)
+        np.add.at(world.cooperation, (src, dst), amt)
+        for a in batch:
+            a.delivered = a.amount
+
+
+@register_action
+class TreatyAction(ActionKind):
+    """Sign a treaty; a mutual-defence treaty obliges each party to help when the other is attacked."""
+
+    name = "treaty"
+    items = ("mutual_defence", "partnership")
+    summary = "sign a mutual-defence treaty or partnership"
+
+    @classmethod
+    def describe(cls, a, who, whom):
+        kind = "a mutual-defence treaty" if a.item == "mutual_defence" else "a partnership"
+        return f"{who} and {whom} {'brought into force' if a.amount >= 1 else 'signed'} {kind}"
+
+    @classmethod
+    def apply(cls, world, batch):
+        for a in batch:
+            s, d = world.index[a.actor], world.index[a.target]
+            tid = f"{a.actor}-{a.target}-{a.item}"
+            in_force = a.amount >= 1 or a.item == "partnership"
+            troops = 10.0 if a.item == "mutual_defence" else 0.0
+            assistance = np.zeros(len(ITEMS))
+            assistance[ITEM["troops"]] = troops
+            world.treaties[tid] = {"kind": a.item, "parties": [s, d], "in_force": in_force,
+                                   "assistance": assistance}
+            world.cooperation[s, d] += 8.0 if in_force else 4.0
+
+
+@register_action
+class Withdraw(ActionKind):
+    """Withdraw support from the target: it gets no more aid or arms from the actor."""
+
+    name = "withdraw"
+    items = ("aid", "arms", "all", "treaty")
+    summary = "withdraw aid, arms, a treaty, or all support"
+
+    @classmethod
+    def describe(cls, a, who, whom):
+        what = {"aid": "its aid", "arms": "its arms deliveries", "all": "all support",
+                "treaty": "its treaty"}[a.item]
+        return f"{who} withdrew {what} from {whom}"
+
+    @classmethod
+    def apply(cls, world, batch):
+        for a in batch:
+            s, d = world.index[a.actor], world.index[a.target]
+            world.withdrawn[s, d] = True
+            world.hostility[s, d] += 3.0
+            if a.item in ("treaty", "all"):
+                for t in world.treaties.values():
+                    if set(t["parties"]) == {s, d}:
+                        t["in_force"] = False
+
+
+@register_action
+class Resume(ActionKind):
+    """Resume support withdrawn earlier."""
+
+    name = "resume"
+    summary = "resume support withdrawn earlier"
+
+    @classmethod
+    def check_spec(cls, spec):
+        return None
+
+    @classmethod
+    def describe(cls, a, who, whom):
+        return f"{who} resumed support for {whom}"
+
+    @classmethod
+    def apply(cls, world, batch):
+        for a in batch:
+            s, d = world.index[a.actor], world.index[a.target]
+            world.withdrawn[s, d] = False
+            world.cooperation[s, d] += 2.0
+
+
+@register_action
+class Attack(ActionKind):
+    """A strike or incursion on the target's own territory; it triggers defence treaties."""
+
+    name = "attack"
+    items = ("troops", "missiles", "drones")
+    summary = "strike or invade the target's territory (triggers defence treaties)"
+
+    @classmethod
+    def describe(cls, a, who, whom):
+        what = "an incursion into" if a.item == "troops" else f"a {a.item} strike on"
+        return f"{who} launched {what} {whom}"
+
+    @classmethod
+    def apply(cls, world, batch):
+        for a in batch:
+            s, d = world.index[a.actor], world.index[a.target]
+            world.hostility[s, d] += 10.0
+            for tid, t in world.treaties.items():
+                if t["kind"] == "mutual_defence" and t["in_force"] and d in t["parties"]:
+                    for ally in t["parties"]:
+                        if ally not in (d, s):
+                            world.obligations.append({"treaty": tid, "obligor": ally, "beneficiary": d,
+                                                      "attacker": s, "assistance": t["assistance"]})
+
+
+@register_action
+class Procure(ActionKind):
+    """Buy arms from one's own industry with reserves ($bn): turns money (aid) into stock."""
+
+    name = "procure"
+    items = ("shells", "drones", "missiles", "air_defence")
+    summary = "spend reserves ($bn) on arms from domestic industry"
+
+    @classmethod
+    def describe(cls, a, who, whom):
+        return f"{who} spent ${a.amount:.2f}bn on {_fmt(a.delivered or 0)} {UNITS[a.item]}"
+
+    @classmethod
+    def apply(cls, world, batch):
+        for a in batch:
+            i, k = world.index[a.actor], ITEM[a.item]
+            spend = min(a.amount, world.reserves[i])
+            world.reserves[i] -= spend
+            units = spend / PRICES_BN[k]
+            world.stocks[i, k] += units
+            world.created[i, k] += units
+            a.amount, a.delivered = spend, units
+
+
+# The order in which kinds apply within a step: politics first, then money, then arms.
+APPLY_ORDER = ("withdraw", "resume", "lift_sanction", "sanction", "treaty", "diplomatic",
+               "economic_support", "payment", "procure", "dual_use_trade", "arms_transfer", "attack")
+
+
+def apply_all(world: World, actions: list[Action]) -> None:
+    """Apply a step's actions: each kind's batch at once, kinds in APPLY_ORDER."""
+    by_kind: dict[str, list[Action]] = {}
+    for a in actions:
+        by_kind.setdefault(a.kind, []).append(a)
+    for kind in APPLY_ORDER + tuple(k for k in by_kind if k not in APPLY_ORDER):
+        live = [a for a in by_kind.get(kind, ()) if not a.blocked]
+        if live:
+            ACTION_KINDS[kind].apply(world, live)

@@ -1,0 +1,21 @@
+"""Actors as Mesa agents. An agent holds its doctrine and decides; the world holds its state."""
+
+from __future__ import annotations
+
+import mesa
+
+from sim.doctrines import Context, Doctrine
+
+
+class Country(mesa.Agent):
+    """A state, or a coalition of states, that decides by its doctrine each month."""
+
+    def __init__(self, model: mesa.Model, actor_id: str, index: int, doctrine: Doctrine, kind: str = "state"):
+        super().__init__(model)
+        self.actor_id = actor_id
+        self.index = index
+        self.doctrine = doctrine
+        self.kind = kind
+
+    def decide(self, ctx: Context) -> None:
+        self.model.pending.extend(self.doctrine.decide(self.index, ctx))

@@ -1,0 +1,68 @@
+"""Interest-driven alignment: affinity follows what actors do to each other (THEORY.md §1).
+
+Update, each month, for every pair (i, j), with A the signed affinity matrix:
+
+    C = sym(cooperation) + w_cs * co_sanctioned          ($bn-equivalent this month)
+    H = sym(hostility)
+    T_ij = sum_k c_k A_ik A_kj / sum_k c_k               (k: the `third_parties` most
+                                                          powerful actors, k != i, j)
+    A' = A + eta_coop * tanh(C / scale) - eta_host * tanh(H / scale)
+           + eta_triad * (T - A) + eta_memory * (B - A)
+
+then clipped to [-1, 1], symmetric, with a diagonal of 1. B is the scenario's starting
+affinity (slow-moving history and ideology); c_k is actor k's power, the weight each
+actor gives the third party k; co_sanctioned_ij counts senders that sanction both i and
+j, weighted by intensity. The triad term pulls each pair toward "the enemy of my enemy
+is my friend". Restricting k to the strongest few keeps the cost at O(n^2).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from sim.alignment.base import AlignmentRule, RuleParams, Signals, register_rule
+
+
+class InterestParams(RuleParams):
+    eta_coop: float = Field(0.06, ge=0, le=1, description="gain from cooperation")
+    eta_host: float = Field(0.08, ge=0, le=1, description="loss from hostility")
+    eta_triad: float = Field(0.02, ge=0, le=1, description="pull toward enemy-of-my-enemy")
+    eta_memory: float = Field(0.01, ge=0, le=1, description="pull back toward the starting affinity")
+    scale: float = Field(5.0, gt=0, description="$bn-equivalent a month at which effects saturate")
+    co_sanction_weight: float = Field(4.0, ge=0, description="$bn-equivalent per shared sanctioner")
+    third_parties: int = Field(12, ge=1, le=100, description="how many of the strongest actors count as third parties")
+
+
+@register_rule
+class InterestDriven(AlignmentRule):
+    name = "interest"
+    title = "Interest-driven (flows, hostile acts, enemy of my enemy)"
+    citation = "blocsim THEORY.md section 1; triad term after Heider (1946)"
+    Params = InterestParams
+
+    def update(self, world, signals: Signals, rng: np.random.Generator) -> None:
+        p = self.params
+        A = world.affinity
+        coop = signals.cooperation + signals.cooperation.T
+        host = signals.hostility + signals.hostility.T
+        senders = np.flatnonzero(signals.sanctions.any(axis=1))
+        if senders.size:
+            S = signals.sanctions[senders]
+            coop = coop + p.co_sanction_weight * (S.T @ S)
+        power = world.power
+        k = np.argsort(-power, kind="stable")[: p.third_parties]
+        w = power[k]
+        Ak = A[:, k]
+        triad_sum = (Ak * w) @ Ak.T                      # sum over k of w_k A_ik A_jk
+        # drop the k = i and k = j terms: they are A_ii A_ij = A_ij, weighted by w
+        in_k = np.zeros(world.n)
+        in_k[k] = w
+        own = (in_k[:, None] + in_k[None, :]) * A
+        norm = w.sum() - in_k[:, None] - in_k[None, :]
+        T = (triad_sum - own) / np.maximum(norm, 1e-12)
+        new = (A + p.eta_coop * np.tanh(coop / p.scale) - p.eta_host * np.tanh(host / p.scale)
+               + p.eta_triad * (T - A) + p.eta_memory * (world.baseline - A))
+        new = np.clip((new + new.T) / 2, -1.0, 1.0)
+        np.fill_diagonal(new, 1.0)
+        world.affinity[:] = new

@@ -1,0 +1,75 @@
+"""`blocsim run [SCENARIO]`: run a scenario, print a summary, write series and the event log."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sim.errors import UserError
+from sim.output import print_summary, write_outputs
+from sim.scenario import DEFAULT_SCENARIO, load_scenario
+
+
+def register(sub) -> None:
+    p = sub.add_parser("run", help="run a scenario and summarise it",
+                       description="Run a scenario (default: the Feb 2022 baseline) and write its results.")
+    p.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
+                   help="a scenario file, or the name of a shipped one (see `blocsim scenarios`)")
+    p.add_argument("--steps", type=positive_int, help="months to run (default: the scenario's)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--alignment", help="alignment rule to use instead of the scenario's")
+    p.add_argument("--out", type=Path, help="output folder (default runs/SCENARIO-seedS)")
+    p.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="series file format")
+    p.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
+    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                   help="override a scenario field, e.g. --set actors.CHN.reputation_concern=0.2")
+    p.set_defaults(func=run)
+
+
+def positive_int(text: str) -> int:
+    import argparse
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1 or value > 1200:
+        raise argparse.ArgumentTypeError(f"{value} is out of range (1 to 1200 months)")
+    return value
+
+
+def parse_sets(pairs: list[str]) -> dict:
+    import yaml
+
+    out = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise UserError(f"--set {pair}: expected PATH=VALUE (e.g. actors.CHN.reputation_concern=0.2)")
+        path, value = pair.split("=", 1)
+        out[path.strip()] = yaml.safe_load(value)
+    return out
+
+
+def run(args) -> int:
+    from sim.model import BlocModel
+
+    scenario = load_scenario(args.scenario, parse_sets(args.set))
+    model = BlocModel(scenario, seed=args.seed, alignment=args.alignment)
+    steps = args.steps or scenario.steps
+    if args.json:
+        model.run(steps)
+    else:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), transient=True) as bar:
+            task = bar.add_task(f"{scenario.name}", total=steps)
+            model.run(steps, progress=lambda: bar.advance(task))
+    name = Path(str(args.scenario)).stem
+    out = args.out or Path("runs") / f"{name}-seed{args.seed}"
+    files = write_outputs(model, out, args.format)
+    summary = model.summary()
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        print_summary(model, summary, files)
+    return 0

@@ -1,0 +1,434 @@
+"""Doctrines: how an actor decides, one class per kind of behaviour, found via `DOCTRINES`.
+
+A doctrine reads the world through a `Context` and returns `Action` records, each with
+its reason. It never writes the world. A new doctrine is one subclass with a `Params`
+model, decorated with `@register_doctrine`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from sim.actions import UNITS, Action
+from sim.world import ITEM, PRICES_BN, World
+
+DOCTRINES: dict[str, type["Doctrine"]] = {}
+
+
+def register_doctrine(cls: type["Doctrine"]) -> type["Doctrine"]:
+    DOCTRINES[cls.name] = cls
+    return cls
+
+
+@dataclass
+class Context:
+    """What every actor can see when it decides this month."""
+
+    world: World
+    step: int
+    date: str
+    needs: np.ndarray          # (n, K) units each belligerent lacks for `reserve_months` of fire
+    burn: np.ndarray           # (n, K) monthly fire each belligerent wants
+    rng: np.random.Generator
+    doctrines: list["Doctrine"]
+
+    def name(self, i: int) -> str:
+        return self.world.names[i]
+
+    def action(self, me: int, target: int, kind: str, **kw) -> Action:
+        w = self.world
+        return Action(step=self.step, date=self.date, actor=w.ids[me], target=w.ids[target], kind=kind, **kw)
+
+    def months_of_fire(self, j: int, k: int) -> float:
+        burn = self.burn[j, k]
+        return float(self.world.stocks[j, k] / burn) if burn > 0 else float("inf")
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Doctrine:
+    """Base class. `decide(me, ctx)` returns this month's actions for actor index `me`."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    rationale: ClassVar[str]
+    Params: ClassVar[type[BaseModel]] = Params
+
+    def __init__(self, params: BaseModel):
+        self.params = params
+
+    def decide(self, me: int, ctx: Context) -> list[Action]:
+        return []
+
+    def approves_sanction(self, me: int, target: int, ctx: Context) -> tuple[bool, str]:
+        """As a coalition member: would it back a sanctions package on `target`?"""
+        limit = getattr(self.params, "veto_above", 0.3)
+        a = ctx.world.affinity[me, target]
+        if a > limit:
+            return False, f"its affinity with {ctx.name(target)} ({a:+.2f}) is above {limit:+.2f}"
+        return True, ""
+
+    # shared pieces -------------------------------------------------------------
+    def friends_at_war(self, me: int, ctx: Context, above: float) -> np.ndarray:
+        w = ctx.world
+        mask = w.belligerents() & (w.affinity[me] > above) & ~w.withdrawn[me]
+        mask &= ~w.at_war[me]
+        mask[me] = False
+        return np.flatnonzero(mask)
+
+    def supply(self, me: int, j: int, ctx: Context, items: list[str], share: float,
+               why: str, pay_with: list[str] | None = None, covert: bool = False) -> list[Action]:
+        """Arms from my stock toward j's needs, at most `share` of my stock per item."""
+        w, out = ctx.world, []
+        for item in items:
+            k = ITEM[item]
+            amount = min(ctx.needs[j, k], share * w.stocks[me, k])
+            if amount < 1e-6 or (item != "troops" and amount * PRICES_BN[k] < 1e-4):
+                continue
+            pay_item, pay = self.payment(me, j, ctx, amount * PRICES_BN[k], pay_with or [])
+            months = ctx.months_of_fire(j, k)
+            reason = (f"{ctx.name(j)} has {months:.1f} months of {UNITS[item]} left at its rate of fire"
+                      f" and {why}")
+            out.append(ctx.action(me, j, "arms_transfer", item=item, amount=float(amount), covert=covert,
+                                  payment_item=pay_item, payment_amount=pay, reason=reason))
+        return out
+
+    @staticmethod
+    def payment(me: int, j: int, ctx: Context, value: float, wants: list[str]) -> tuple[str | None, float]:
+        """The first good in `wants` that buyer j can offer, worth `value` ($bn)."""
+        w = ctx.world
+        can = {"food": w.food_exports[j] > 0, "oil": w.energy_exports[j] > 0,
+               "technology": w.technology[j] > w.technology[me] + 0.05, "cash": w.reserves[j] > value}
+        for good in wants:
+            if can.get(good):
+                return good, float(value)
+        return None, 0.0
+
+
+class PatronParams(Params):
+    friend_above: float = Field(0.3, ge=-1, le=1, description="affinity above which a belligerent gets support")
+    aid_per_month: float = Field(1.0, ge=0, description="$bn of economic support a month, shared among friends")
+    arms_share: float = Field(0.02, ge=0, le=1, description="share of own stock per item sent a month")
+    arms_items: list[str] = Field(default_factory=lambda: ["shells", "missiles", "air_defence"])
+    sanction_below: float = Field(-0.3, ge=-1, le=1, description="sanction aggressors whose affinity is below this")
+    sanction_step: float = Field(0.05, ge=0, le=1, description="intensity added a month")
+    sanction_max: float = Field(0.8, ge=0, le=1)
+    secondary: bool = Field(False, description="sanction third parties that arm a sanctioned aggressor")
+    secondary_below: float = Field(0.0, ge=-1, le=1)
+    detect_covert: float = Field(0.1, ge=0, le=1, description="monthly chance covert trade is detected")
+    follows: str | None = Field(None, description="copy this actor's sanctions (an ally)")
+    follow_share: float = Field(0.7, ge=0, le=1, description="share of the leader's intensity copied")
+    veto_above: float = Field(0.3, ge=-1, le=1, description="as a coalition member: block sanctions above this affinity")
+
+
+@register_doctrine
+class Patron(Doctrine):
+    """A great power that backs friends at war with aid and arms and sanctions their attackers.
+
+    Rationale: the US and European response to the 2022 invasion (aid to Ukraine, bank
+    sanctions, asset freezes, action against third-country suppliers); see FACTS.md.
+    """
+
+    name = "patron"
+    title = "Patron: arms and funds friends at war, sanctions aggressors"
+    rationale = "US/European support to Ukraine and sanctions on Russia, 2022-24 (FACTS.md)"
+    Params = PatronParams
+
+    def decide(self, me, ctx):
+        p, w = self.params, ctx.world
+        out: list[Action] = []
+        friends = self.friends_at_war(me, ctx, p.friend_above)
+        if friends.size:
+            weight = w.affinity[me, friends] * ((ctx.needs[friends].sum(axis=1) > 0) + 0.5)
+            weight = weight / weight.sum()
+            for j, share in zip(friends, weight):
+                if p.aid_per_month * share > 0.01:
+                    out.append(ctx.action(me, j, "economic_support", item="aid", amount=float(p.aid_per_month * share),
+                                          reason=f"{ctx.name(j)} is at war and is a partner (affinity "
+                                                 f"{w.affinity[me, j]:+.2f})"))
+                out += self.supply(me, j, ctx, p.arms_items, p.arms_share, "it is a partner under attack")
+        out += self.sanctions(me, ctx)
+        return out
+
+    def sanction_targets(self, me, ctx) -> dict[int, tuple[float, str]]:
+        """Target -> (intensity wanted, reason)."""
+        p, w = self.params, ctx.world
+        want: dict[int, tuple[float, str]] = {}
+        if p.follows and p.follows in w.index:
+            lead = w.index[p.follows]
+            for t in np.flatnonzero(w.sanctions[lead] > 0.05):
+                if t != me and w.affinity[me, t] < p.sanction_below + 0.3:
+                    want[t] = (w.sanctions[lead, t] * p.follow_share,
+                               f"it follows {ctx.name(lead)}, which sanctions {ctx.name(t)}")
+            return want
+        for a, d in zip(*np.nonzero(w.at_war)):
+            if w.affinity[me, a] < p.sanction_below and w.affinity[me, d] > p.friend_above:
+                want[a] = (p.sanction_max, f"{ctx.name(a)} is at war with {ctx.name(d)}, a partner")
+        return want
+
+    def sanctions(self, me, ctx) -> list[Action]:
+        p, w = self.params, ctx.world
+        out = []
+        for t, (target_level, why) in self.sanction_targets(me, ctx).items():
+            now = w.sanctions[me, t]
+            if now < target_level - 1e-9:
+                level = min(target_level, now + p.sanction_step) if not p.follows else target_level
+                out.append(ctx.action(me, t, "sanction", item="banks" if now < 0.3 else "asset_freeze",
+                                      amount=float(level), reason=why))
+        if p.secondary and not p.follows:
+            targets = [t for t in range(w.n) if w.sanctions[me, t] >= 0.3]
+            for t in targets:
+                for s in np.flatnonzero(w.arms_flow[:, t].sum(axis=1) > 0):
+                    if s != me and w.affinity[me, s] < p.secondary_below and w.sanctions[me, s] < 0.3:
+                        out.append(ctx.action(me, s, "sanction", item="firms", amount=0.3, secondary=True,
+                                              reason=f"{ctx.name(s)} delivered arms to {ctx.name(t)}, "
+                                                     "which it sanctions"))
+                for s in np.flatnonzero(w.covert_flow[:, t] > 0):
+                    if s != me and w.sanctions[me, s] < 0.2 and ctx.rng.random() < p.detect_covert:
+                        out.append(ctx.action(me, s, "sanction", item="firms", amount=0.15, secondary=True,
+                                              reason=f"it detected firms in {ctx.name(s)} selling dual-use "
+                                                     f"goods to {ctx.name(t)}"))
+        return out
+
+
+class AllyParams(PatronParams):
+    aid_per_month: float = Field(0.3, ge=0)
+    arms_share: float = Field(0.01, ge=0, le=1)
+
+
+@register_doctrine
+class Ally(Patron):
+    """A patron's ally: supports the same friends on a smaller budget and follows its sanctions.
+
+    Rationale: the UK, Japan and South Korea joined the US-led sanctions in 2022;
+    South Korea sent no lethal aid but weighed arming Ukraine in Oct 2024 (FACTS.md).
+    """
+
+    name = "ally"
+    title = "Ally: follows its leader's sanctions, supports the same friends"
+    rationale = "UK, Japan, South Korea alongside the US, 2022-24 (FACTS.md)"
+    Params = AllyParams
+
+
+class CoalitionParams(PatronParams):
+    pass
+
+
+@register_doctrine
+class Coalition(Patron):
+    """A coalition (the EU): decides like a patron, but its sanctions need its members' consent.
+
+    The scenario's decision rule says how: unanimity (one member blocks), qmv (55% of
+    members holding 65% of the members' GDP) or majority.
+    """
+
+    name = "coalition"
+    title = "Coalition: a patron whose sanctions pass by its members' rule"
+    rationale = "EU sanctions require unanimity in the Council (TEU art. 31)"
+    Params = CoalitionParams
+
+    def __init__(self, params, members: list[int] | None = None, rule: str = "unanimity"):
+        super().__init__(params)
+        self.members = members or []
+        self.rule = rule
+
+    def decide(self, me, ctx):
+        out = super().decide(me, ctx)
+        for a in out:
+            if a.kind == "sanction" and self.members:
+                self.vote_on(me, a, ctx)
+        return out
+
+    def vote_on(self, me: int, a: Action, ctx: Context) -> None:
+        """Members vote on a sanctions package; a blocked package is logged, not applied."""
+        w = ctx.world
+        t = w.index[a.target]
+        no, why = [], []
+        for m in self.members:
+            ok, reason = ctx.doctrines[m].approves_sanction(m, t, ctx)
+            if not ok:
+                no.append(m)
+                why.append(f"{ctx.name(m)}: {reason}")
+        members = np.array(self.members)
+        yes = np.array([m not in no for m in self.members])
+        if self.rule == "unanimity":
+            passed = not no
+        elif self.rule == "qmv":
+            gdp = w.economy[members]
+            passed = yes.mean() >= 0.55 and gdp[yes].sum() >= 0.65 * gdp.sum()
+        else:
+            passed = yes.mean() > 0.5
+        if not passed:
+            a.blocked = True
+            a.outcome = f"blocked under {self.rule} by " + ", ".join(ctx.name(m) for m in no)
+            a.reason += "; " + "; ".join(why)
+        elif no:
+            a.outcome = f"passed under {self.rule} over objections of " + ", ".join(ctx.name(m) for m in no)
+
+
+class BelligerentParams(Params):
+    reserve_months: float = Field(3.0, gt=0, le=24, description="months of fire it wants in stock")
+    procure_share: float = Field(0.3, ge=0, le=1, description="share of reserves spent on arms a month")
+    procure_items: list[str] = Field(default_factory=lambda: ["shells", "drones"])
+    surge: float = Field(1.0, ge=0, le=10, description="extra output it can buy, as a multiple of its monthly production")
+    summit_every: int = Field(6, ge=1, description="months between summits with its closest partner")
+    discount_energy: float = Field(0.0, ge=0, le=1, description="share of energy exports offered at a discount to hedgers")
+
+
+@register_doctrine
+class Belligerent(Doctrine):
+    """A state at war: buys arms with its reserves, courts partners, sells energy cheaply if sanctioned.
+
+    Rationale: Russia's and Ukraine's conduct of the war since 2022; Russia's summits
+    with North Korea and China and its oil discounts to India (seeds 001, 002).
+    """
+
+    name = "belligerent"
+    title = "Belligerent: fights, procures, courts suppliers"
+    rationale = "Russia and Ukraine at war, 2022- (FACTS.md, seeds 001-003)"
+    Params = BelligerentParams
+
+    def decide(self, me, ctx):
+        p, w = self.params, ctx.world
+        out: list[Action] = []
+        budget = p.procure_share * w.reserves[me]
+        wanted = [i for i in p.procure_items if ctx.needs[me, ITEM[i]] > 0]
+        for item in wanted:
+            k = ITEM[item]
+            capacity = p.surge * w.production[me, k] * PRICES_BN[k]
+            amount = min(budget / len(wanted), ctx.needs[me, k] * PRICES_BN[k], capacity)
+            if amount > 0.05:
+                out.append(ctx.action(me, me, "procure", item=item, amount=float(amount),
+                                      reason=f"it is at war and holds {ctx.months_of_fire(me, k):.1f} "
+                                             f"months of {UNITS[item]}"))
+        if ctx.step % p.summit_every == 0:
+            partners = np.flatnonzero((w.affinity[me] > 0.4) & ~w.at_war[me])
+            partners = partners[partners != me]
+            if partners.size:
+                j = partners[np.argmax(w.affinity[me, partners] * (w.stocks[partners].sum(axis=1) > 0) + w.power[partners])]
+                out.append(ctx.action(me, j, "diplomatic", item="summit",
+                                      reason=f"it seeks arms and diplomatic cover from {ctx.name(j)}"))
+        if p.discount_energy > 0 and w.sanction_pressure[me] > 0.1 and w.energy_exports[me] > 0:
+            buyers = np.flatnonzero((w.affinity[me] > -0.2) & (w.sanctions[:, me] < 0.05) & ~w.at_war[me]
+                                    & (w.economy > 1000))
+            buyers = buyers[buyers != me]
+            for j in buyers:
+                amount = p.discount_energy * w.energy_exports[me] / len(buyers)
+                out.append(ctx.action(me, j, "economic_support", item="energy_discount", amount=float(amount),
+                                      reason="sanctions close its usual markets and it needs buyers who "
+                                             "do not sanction it"))
+        return out
+
+
+class ExporterParams(Params):
+    friend_above: float = Field(0.4, ge=-1, le=1)
+    export_share: float = Field(0.03, ge=0, le=1, description="share of own stock per item sold a month")
+    items: list[str] = Field(default_factory=lambda: ["shells", "missiles"])
+    wants: list[str] = Field(default_factory=lambda: ["food", "oil", "technology", "cash"],
+                             description="payment it asks for, in order of preference")
+
+
+@register_doctrine
+class ArmsExporter(Doctrine):
+    """A sanctioned state that sells arms to friends at war for food, oil, technology or cash.
+
+    Rationale: North Korean shells and missiles and Iranian drones for Russia, paid in
+    food, energy and technology (FACTS.md; seeds 001, 003).
+    """
+
+    name = "arms_exporter"
+    title = "Arms exporter: sells stock to friends at war for barter"
+    rationale = "North Korea and Iran supplying Russia, 2022-24 (FACTS.md)"
+    Params = ExporterParams
+
+    def decide(self, me, ctx):
+        p = self.params
+        out: list[Action] = []
+        for j in self.friends_at_war(me, ctx, p.friend_above):
+            out += self.supply(me, j, ctx, p.items, p.export_share, "it pays in what this state lacks",
+                               pay_with=p.wants)
+        return out
+
+
+class CovertParams(Params):
+    friend_above: float = Field(0.3, ge=-1, le=1)
+    trade_per_month: float = Field(0.5, ge=0, description="$bn of dual-use goods a month to a friend at war")
+    open_below: float = Field(0.3, ge=0, le=1, description="sends open arms only if its reputation concern is below this")
+    arms_share: float = Field(0.01, ge=0, le=1)
+    exercise_every: int = Field(12, ge=1, description="months between joint exercises with its closest partner")
+
+
+@register_doctrine
+class CovertPartner(Doctrine):
+    """A reputation-sensitive power: backs a friend at war through dual-use "normal trade", not open arms.
+
+    Rationale: China calls its trade with Russia "normal trade" and avoids open arms
+    deliveries; it holds joint exercises with Russia and Iran (FACTS.md).
+    """
+
+    name = "covert_partner"
+    title = "Covert partner: dual-use trade instead of open arms"
+    rationale = "China's support for Russia, 2022-25 (FACTS.md)"
+    Params = CovertParams
+
+    def decide(self, me, ctx):
+        p, w = self.params, ctx.world
+        out: list[Action] = []
+        for j in self.friends_at_war(me, ctx, p.friend_above):
+            if w.reputation[me] < p.open_below:
+                out += self.supply(me, j, ctx, ["shells", "drones", "missiles"], p.arms_share,
+                                   "its reputation matters little to it", pay_with=["oil", "cash"])
+            else:
+                amount = p.trade_per_month * w.affinity[me, j]
+                out.append(ctx.action(me, j, "dual_use_trade", amount=float(amount), covert=True,
+                                      reason=f"{ctx.name(j)} is a partner at war, and open arms would cost "
+                                             f"its reputation (concern {w.reputation[me]:.2f})"))
+        if ctx.step % p.exercise_every == 0:
+            partners = np.flatnonzero(w.affinity[me] > 0.4)
+            partners = partners[partners != me]
+            if partners.size:
+                j = partners[np.argmax(w.affinity[me, partners])]
+                out.append(ctx.action(me, j, "diplomatic", item="joint_exercise",
+                                      reason=f"{ctx.name(j)} is its closest partner"))
+        return out
+
+
+class HedgerParams(Params):
+    trade_above: float = Field(0.5, ge=-1, le=1, description="sells dual-use goods to a belligerent friend above this")
+    trade_per_month: float = Field(0.05, ge=0)
+    veto_above: float = Field(0.3, ge=-1, le=1)
+
+
+@register_doctrine
+class Hedger(Doctrine):
+    """A non-aligned state: keeps ties with both sides, sells a little to close friends, sanctions no one.
+
+    Rationale: India, Vietnam, Turkey and the Gulf states abstained or stayed neutral
+    while trading with Russia (FACTS.md: ES-11/1 abstentions; Putin's Vietnam visit).
+    """
+
+    name = "hedger"
+    title = "Hedger: trades with both sides, takes no side"
+    rationale = "India, Vietnam, Turkey, Gulf states since 2022 (FACTS.md)"
+    Params = HedgerParams
+
+    def decide(self, me, ctx):
+        p = self.params
+        out: list[Action] = []
+        for j in self.friends_at_war(me, ctx, p.trade_above):
+            out.append(ctx.action(me, j, "dual_use_trade", amount=float(p.trade_per_month), covert=True,
+                                  reason=f"it keeps trading with {ctx.name(j)}, a close partner, as ordinary business"))
+        return out
+
+
+def make_doctrine(name: str, params: dict, **kw) -> Doctrine:
+    cls = DOCTRINES[name]
+    p = cls.Params.model_validate(params)
+    return cls(p, **kw) if kw else cls(p)
+

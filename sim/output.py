@@ -1,0 +1,80 @@
+"""Writing a run's results to disk and summarising it for a person."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sim.errors import UserError
+
+
+def write_outputs(model, out: Path, fmt: str = "parquet") -> dict[str, Path]:
+    """series, agent series, event log (JSONL) and summary (JSON) in `out`."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"--out {out}: cannot create the folder: {exc.strerror} (a writable folder)") from None
+    files = {"series": out / f"series.{fmt}", "agents": out / f"agents.{fmt}",
+             "events": out / "events.jsonl", "summary": out / "summary.json"}
+    for key, frame in (("series", model.series()), ("agents", model.agent_series())):
+        if fmt == "parquet":
+            frame.to_parquet(files[key], index=False)
+        else:
+            frame.to_csv(files[key], index=False)
+    model.events.to_jsonl(files["events"])
+    files["summary"].write_text(json.dumps(model.summary(), indent=2), encoding="utf-8")
+    return files
+
+
+def print_summary(model, summary: dict, files: dict[str, Path]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    c = Console()
+    names = dict(zip(model.world.ids, model.world.names))
+    c.print(f"[bold]{summary['scenario']}[/] - seed {summary['seed']}, {summary['steps']} months "
+            f"({summary['start']} to {summary['end']}), alignment rule: [bold]{summary['alignment_rule']}[/]")
+    t = Table(title="Blocs at the end")
+    t.add_column("bloc")
+    t.add_column("members")
+    t.add_column("cohesion", justify="right")
+    for i, (members, coh) in enumerate(zip(summary["blocs"], summary["cohesion"]), 1):
+        t.add_row(str(i), ", ".join(names[m] for m in members), f"{coh:.2f}")
+    if summary["nonaligned"]:
+        t.add_row("-", "non-aligned: " + ", ".join(names[m] for m in summary["nonaligned"]), "")
+    c.print(t)
+    t = Table(title=f"Lean (-1 US-led pole .. +1 Russia/China pole); polarization {summary['polarization']:.2f}")
+    t.add_column("actor")
+    t.add_column("lean", justify="right")
+    t.add_column("", no_wrap=True)
+    t.add_column("sanction pressure", justify="right")
+    for aid, x in sorted(summary["lean"].items(), key=lambda kv: kv[1]):
+        pos = int(round((x + 1) * 10))
+        bar = "." * pos + "|" + "." * (20 - pos)
+        t.add_row(names[aid], f"{x:+.2f}", bar, f"{summary['sanction_pressure'].get(aid, 0):.2f}")
+    c.print(t)
+    t = Table(title="Largest arms flows (whole run)")
+    for col in ("from", "to", "amount"):
+        t.add_column(col)
+    for f in summary["arms_flows"][:8]:
+        t.add_row(names[f["from"]], names[f["to"]], f"{f['amount']:,.0f} {f['units']}")
+    for f in summary["aid_flows"][:5]:
+        t.add_row(names[f["from"]], names[f["to"]], f"${f['bn']:,.1f}bn {f['item'].replace('_', ' ')}")
+    c.print(t)
+    for tid, front in summary["front"].items():
+        th = model.spec.theaters[tid]
+        c.print(f"Front [bold]{th.name}[/]: {front:.1f}% of {names[th.defender]}'s territory held by "
+                f"{names[th.attacker]} (started at {th.front:.1f}%)")
+    for v in summary["votes"]:
+        line = (f"UN vote {v['id']} ({v['date']}): {len(v['for'])} for, {len(v['against'])} against, "
+                f"{len(v['abstain'])} abstaining among modelled actors")
+        if v["vetoed_by"]:
+            line += f"; vetoed by {', '.join(v['vetoed_by'])}"
+        c.print(line)
+        c.print(f"   against: {', '.join(v['against']) or '-'}; abstain: {', '.join(v['abstain']) or '-'}")
+        if v["record"]:
+            wrong = [a for side in ("for", "against", "abstain") for a in v[side] if a not in v["record"].get(side, [])
+                     and any(a in lst for lst in v["record"].values())]
+            c.print(f"   matches the record for {len(summary['lean']) and sum(1 for s in v['record'].values() for _ in s) - len(wrong)}"
+                    f" actors" + (f"; differs for {', '.join(wrong)}" if wrong else ""))
+    c.print(f"{summary['events_logged']} actions logged. Files: " + ", ".join(str(p) for p in files.values()))

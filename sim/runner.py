@@ -1,0 +1,54 @@
+"""Running a scenario headless, and the flat outcomes a sweep keeps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.model import BlocModel
+from sim.scenario import Scenario, load_scenario
+
+
+def simulate(scenario: Scenario | str | Path, seed: int = 0, steps: int | None = None,
+             overrides: dict[str, Any] | None = None, alignment: str | None = None,
+             progress=None) -> BlocModel:
+    """Build and run a model; `scenario` is a Scenario or a path / shipped name."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario, overrides)
+    elif overrides:
+        raise ValueError("overrides apply when loading from a file: pass a path")
+    model = BlocModel(scenario, seed=seed, alignment=alignment)
+    return model.run(steps, progress=progress)
+
+
+def outcomes(model: BlocModel) -> dict[str, Any]:
+    """Final values as a flat dict of scalars, for sweeps and comparisons."""
+    w = model.world
+    last = model.rows[-1]
+    out: dict[str, Any] = {
+        "polarization": last["polarization"],
+        "n_blocs": last["n_blocs"],
+        "cohesion_max": last["cohesion_max"],
+        "cohesion_west": last.get("cohesion_west", 0.0),
+        "cohesion_east": last.get("cohesion_east", 0.0),
+        "events": len(model.events),
+    }
+    for tid, front in w.fronts.items():
+        out[f"front.{tid}"] = front
+    pressure = w.sanction_pressure
+    covert = np.zeros(w.n)
+    for a in model.events:
+        if a.kind == "dual_use_trade":
+            covert[w.index[a.actor]] += a.amount
+    for i, aid in enumerate(w.ids):
+        out[f"lean.{aid}"] = float(model.leans[i])
+        out[f"bloc.{aid}"] = int(model.labels[i])
+        out[f"pressure.{aid}"] = float(pressure[i])
+        out[f"covert_total.{aid}"] = float(covert[i])
+        out[f"reputation_cost.{aid}"] = float(w.reputation_cost[i])
+    totals = model.series()[[f"arms_{k}" for k in ("shells", "drones", "missiles", "air_defence", "troops")]].sum()
+    for name, value in totals.items():
+        out[f"total.{name}"] = float(value)
+    return out

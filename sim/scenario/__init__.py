@@ -1,0 +1,315 @@
+"""Loading and checking scenarios. `load_scenario` is the one way in."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from sim.errors import UserError
+from sim.scenario.schema import ITEMS, MONTH, Scenario
+from sim.scenario.yamlio import Tracked, load_with_extends, parse_yaml
+
+__all__ = ["Scenario", "load_scenario", "parse_scenario", "shipped_scenarios", "SCENARIO_DIR",
+           "DEFAULT_SCENARIO", "describe_validation_error"]
+
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+DEFAULT_SCENARIO = "feb2022_baseline"
+
+
+@dataclass(frozen=True)
+class ShippedScenario:
+    name: str
+    path: Path
+    description: str
+
+
+def resolve_path(name_or_path: str | Path) -> Path:
+    """A path as given, or the name of a shipped scenario (with or without .yaml)."""
+    p = Path(name_or_path)
+    if p.exists() or p.suffix in (".yaml", ".yml") and p.parent != Path("."):
+        return p
+    for candidate in (SCENARIO_DIR / p, SCENARIO_DIR / f"{p}.yaml"):
+        if candidate.exists():
+            return candidate
+    return p
+
+
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Read, merge (`extends:`), override and validate a scenario file."""
+    tracked = load_with_extends(resolve_path(path))
+    if overrides:
+        apply_overrides(tracked, overrides)
+    return _validate(tracked)
+
+
+def parse_scenario(text: str, file: str = "<upload>") -> Scenario:
+    """Validate scenario text (an upload); `extends:` is resolved against shipped scenarios."""
+    tracked = parse_yaml(text, file)
+    if isinstance(tracked.data, dict) and "extends" in tracked.data:
+        from sim.scenario.yamlio import merge
+        parent = tracked.data.pop("extends")
+        parent_path = SCENARIO_DIR / str(parent)
+        if not parent_path.exists():
+            raise UserError(tracked.message(("extends",), f"no shipped scenario {parent} "
+                                            "(the file name of a shipped scenario)"))
+        tracked = merge(load_with_extends(parent_path), tracked)
+    return _validate(tracked)
+
+
+def apply_overrides(tracked: Tracked, overrides: dict[str, Any]) -> None:
+    """Set fields by dotted path (`actors.CHN.reputation_concern`) before validation."""
+    errors = []
+    for dotted, value in overrides.items():
+        keys = [int(k) if k.isdigit() else k for k in str(dotted).split(".")]
+        node = tracked.data
+        for depth, key in enumerate(keys[:-1]):
+            if isinstance(node, dict) and key not in node and depth >= 2:
+                node[key] = {}
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                errors.append(f"override {dotted}: no field {'.'.join(map(str, keys[:depth + 1]))} "
+                              f"in {tracked.file} (a dotted path to an existing field)")
+                break
+        else:
+            if isinstance(node, (dict, list)):
+                try:
+                    node[keys[-1]] = value
+                    tracked.origins.setdefault(tuple(keys), (f"override {dotted}", 0))
+                    continue
+                except (IndexError, TypeError):
+                    pass
+            errors.append(f"override {dotted}: cannot set this path in {tracked.file} "
+                          "(a dotted path to a field)")
+    if errors:
+        raise UserError(errors)
+
+
+def _validate(tracked: Tracked) -> Scenario:
+    if not isinstance(tracked.data, dict):
+        raise UserError(tracked.message((), "the file must hold a mapping of fields (name: ..., actors: ...)"))
+    try:
+        scenario = Scenario.model_validate(tracked.data)
+    except ValidationError as exc:
+        raise UserError(describe_validation_error(exc, tracked, Scenario)) from None
+    problems = check_references(scenario)
+    if problems:
+        raise UserError([tracked.message(path, msg) for path, msg in problems])
+    return scenario
+
+
+# ---------------------------------------------------------------- error messages
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The pydantic model class that a location inside `model` points at."""
+    current: Any = model
+    for key in loc:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(key) if isinstance(key, str) else None
+            if field is None:
+                return None
+            current = field.annotation
+        else:
+            current = _unwrap_container(current)
+            if current is None:
+                return None
+        while get_origin(current) is not None and not _is_container(current):
+            args = [a for a in get_args(current) if a is not type(None)]
+            current = args[0] if args else None
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return current
+    inner = _unwrap_container(current)
+    return inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
+
+
+def _is_container(tp: Any) -> bool:
+    return get_origin(tp) in (dict, list, tuple)
+
+
+def _unwrap_container(tp: Any) -> Any:
+    origin = get_origin(tp)
+    if origin is dict:
+        return get_args(tp)[1]
+    if origin in (list, tuple):
+        return get_args(tp)[0]
+    return None
+
+
+def describe_validation_error(exc: ValidationError, tracked: Tracked, root: type[BaseModel]) -> list[str]:
+    """One message per pydantic error, located in the file."""
+    messages = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            parent = _model_at(root, loc[:-1])
+            known = sorted(parent.model_fields) if parent else []
+            near = difflib.get_close_matches(str(loc[-1]), known, n=1)
+            hint = f"did you mean '{near[0]}'? " if near else ""
+            text = f"unknown field ({hint}known fields: {', '.join(known)})"
+        elif kind == "missing":
+            text = "missing required field (add it)"
+        else:
+            expected = ""
+            ctx = err.get("ctx") or {}
+            if "expected" in ctx:
+                expected = f"expected {ctx['expected']}"
+            elif kind.startswith(("greater", "less")):
+                expected = err["msg"].replace("Input should be ", "a number ")
+            else:
+                expected = err["msg"].replace("Input should be ", "")
+            got = err.get("input")
+            shown = repr(got) if not isinstance(got, (dict, list)) else type(got).__name__
+            text = f"got {shown} ({expected})"
+        messages.append(tracked.message(loc, text))
+    return messages
+
+
+# ---------------------------------------------------------------- cross references
+
+def check_references(s: Scenario) -> list[tuple[tuple, str]]:
+    """Ids that must name actors, dates that must parse, names that must be registered."""
+    from sim.actions import ACTION_KINDS
+    from sim.alignment import RULES
+    from sim.doctrines import DOCTRINES
+
+    ids = set(s.actors)
+    known = f"one of the actor ids: {', '.join(sorted(ids))}"
+    groups = set(s.groups)
+    out: list[tuple[tuple, str]] = []
+
+    def actor(path: tuple, value: str, allow_groups: bool = False) -> None:
+        if value in ids or (allow_groups and value in groups):
+            return
+        near = difflib.get_close_matches(value, sorted(ids | (groups if allow_groups else set())), n=1)
+        hint = f"did you mean '{near[0]}'? " if near else ""
+        out.append((path, f"unknown actor '{value}' ({hint}{known}"
+                          f"{' or a group' if allow_groups and groups else ''})"))
+
+    def params(path: tuple, model: type[BaseModel], given: dict) -> None:
+        try:
+            model.model_validate(given)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = path + tuple(err["loc"])
+                if err["type"] == "extra_forbidden":
+                    out.append((loc, f"unknown parameter (known: {', '.join(sorted(model.model_fields))})"))
+                else:
+                    out.append((loc, f"got {err.get('input')!r} ({err['msg'].replace('Input should be ', '')})"))
+
+    if not MONTH.match(s.start):
+        out.append((("start",), f"got {s.start!r} (a month as YYYY-MM)"))
+    for side, leaders in s.poles.items():
+        for i, a in enumerate(leaders):
+            actor(("poles", side, i), a)
+    for name, members in s.groups.items():
+        for i, a in enumerate(members):
+            actor(("groups", name, i), a)
+    for aid, a in s.actors.items():
+        if a.doctrine not in DOCTRINES:
+            out.append((("actors", aid, "doctrine"),
+                        f"unknown doctrine '{a.doctrine}' (one of: {', '.join(sorted(DOCTRINES))})"))
+        else:
+            params(("actors", aid, "doctrine_params"), DOCTRINES[a.doctrine].Params, a.doctrine_params)
+        for i, m in enumerate(a.members):
+            actor(("actors", aid, "members", i), m)
+            if m == aid:
+                out.append((("actors", aid, "members", i), "a coalition cannot be its own member"))
+        if a.members and a.kind != "coalition":
+            out.append((("actors", aid, "kind"), "an actor with members must have kind: coalition"))
+    if s.alignment.rule not in RULES:
+        out.append((("alignment", "rule"),
+                    f"unknown rule '{s.alignment.rule}' (one of: {', '.join(sorted(RULES))})"))
+    else:
+        params(("alignment", "params"), RULES[s.alignment.rule].Params, s.alignment.params)
+    for i, (a, b, _) in enumerate(s.relations):
+        actor(("relations", i, 0), a, allow_groups=True)
+        actor(("relations", i, 1), b, allow_groups=True)
+    for i, sanc in enumerate(s.sanctions):
+        actor(("sanctions", i, "by"), sanc.by)
+        actor(("sanctions", i, "on"), sanc.on)
+    for tid, t in s.treaties.items():
+        for i, p in enumerate(t.parties):
+            actor(("treaties", tid, "parties", i), p)
+    for tid, t in s.theaters.items():
+        actor(("theaters", tid, "attacker"), t.attacker)
+        actor(("theaters", tid, "defender"), t.defender)
+        if t.attacker == t.defender:
+            out.append((("theaters", tid, "defender"), "attacker and defender must differ"))
+        for k in t.weights:
+            if k not in ("shells", "drones", "missiles", "troops"):
+                out.append((("theaters", tid, "weights", k), "unknown item (shells, drones, missiles, troops)"))
+    for kind, entries in (("votes", s.votes), ("events", s.events)):
+        for eid, e in entries.items():
+            if (e.step is None) == (e.date is None):
+                out.append(((kind, eid), "give exactly one of step: or date: (when it happens)"))
+            elif e.date is not None:
+                if not MONTH.match(e.date):
+                    out.append(((kind, eid, "date"), f"got {e.date!r} (a month as YYYY-MM)"))
+                elif MONTH.match(s.start) and s.month_to_step(e.date) < 0:
+                    out.append(((kind, eid, "date"), f"{e.date} is before the start {s.start} (a later month)"))
+    for vid, v in s.votes.items():
+        actor(("votes", vid, "condemns"), v.condemns)
+        for side, members in v.record.items():
+            for i, a in enumerate(members):
+                actor(("votes", vid, "record", side, i), a)
+    for eid, e in s.events.items():
+        for i, act in enumerate(e.actions):
+            path = ("events", eid, "actions", i)
+            actor(path + ("actor",), act.actor)
+            actor(path + ("target",), act.target)
+            if act.kind not in ACTION_KINDS:
+                out.append((path + ("kind",), f"unknown action '{act.kind}' "
+                                              f"(one of: {', '.join(sorted(ACTION_KINDS))})"))
+            else:
+                problem = ACTION_KINDS[act.kind].check_spec(act)
+                if problem:
+                    out.append((path + ("item",), problem))
+        for i, (a, b, _) in enumerate(e.affinity):
+            actor(("events", eid, "affinity", i, 0), a)
+            actor(("events", eid, "affinity", i, 1), b)
+        for key in e.set:
+            problem = check_set_path(s, key)
+            if problem:
+                out.append((("events", eid, "set", key), problem))
+    if s.landscape:
+        for a, v in s.landscape.sizes.items():
+            actor(("landscape", "sizes", a), a)
+        for i, (a, b, _) in enumerate(s.landscape.propensities):
+            actor(("landscape", "propensities", i, 0), a)
+            actor(("landscape", "propensities", i, 1), b)
+    return out
+
+
+SETTABLE = ("doctrine_params", "reputation_concern", "production", "stocks", "doctrine")
+
+
+def check_set_path(s: Scenario, dotted: str) -> str | None:
+    """Events may change actors' doctrine parameters, reputation concern and production."""
+    parts = dotted.split(".")
+    if len(parts) < 3 or parts[0] != "actors":
+        return "a path actors.ID.FIELD (FIELD: " + ", ".join(SETTABLE) + ")"
+    if parts[1] not in s.actors:
+        return f"unknown actor '{parts[1]}' (one of the actor ids)"
+    if parts[2] not in SETTABLE:
+        return f"cannot change '{parts[2]}' during a run (one of: {', '.join(SETTABLE)})"
+    if parts[2] in ("production", "stocks") and (len(parts) != 4 or parts[3] not in ITEMS):
+        return f"a path actors.ID.{parts[2]}.ITEM (ITEM: {', '.join(ITEMS)})"
+    return None
+
+
+def shipped_scenarios() -> list[ShippedScenario]:
+    """The scenarios shipped in scenarios/, with their one-line descriptions."""
+    found = []
+    for path in sorted(SCENARIO_DIR.glob("*.yaml")):
+        try:
+            desc = load_with_extends(path).data.get("description", "")
+        except UserError:
+            desc = "(does not load: run blocsim validate)"
+        found.append(ShippedScenario(path.stem, path, str(desc)))
+    return found
+

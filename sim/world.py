@@ -1,0 +1,148 @@
+"""The world state as numpy arrays. Agents read it; only the core writes it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.scenario.schema import ITEMS, Scenario
+
+K = len(ITEMS)
+ITEM = {name: k for k, name in enumerate(ITEMS)}
+PRICES_BN = np.array([
+    3.0e-6,   # shell: ~$3,000 a round (modelling assumption, order of magnitude)
+    2.8e-4,   # drone: $1.7bn for ~6,000 Shaheds a year at Alabuga (FACTS.md) -> ~$0.28M each
+    1.5e-3,   # missile: ~$1.5M for a short-range ballistic missile (modelling assumption)
+    1.0e-3,   # air-defence interceptor: ~$1M (modelling assumption)
+    2.0e-2,   # troops: $20M per thousand per month, pay and upkeep (modelling assumption)
+])
+"""Value of one unit of each item in $bn, used to weigh transfers against payments."""
+
+
+@dataclass
+class World:
+    """Everything that changes during a run, one row (and column) per actor."""
+
+    ids: list[str]
+    names: list[str]
+    affinity: np.ndarray            # (n, n) signed, symmetric, diagonal 1
+    baseline: np.ndarray            # (n, n) the scenario's starting affinity
+    economy0: np.ndarray            # (n,) GDP at the start, $bn/yr
+    damage: np.ndarray              # (n,) share of GDP lost to sanctions, 0..1
+    military: np.ndarray            # (n,) military spending, $bn/yr
+    stocks: np.ndarray              # (n, K)
+    production: np.ndarray          # (n, K) per month
+    energy_exports: np.ndarray      # (n,) $bn/month
+    food_exports: np.ndarray        # (n,) $bn/month
+    technology: np.ndarray          # (n,) 0..1
+    reserves: np.ndarray            # (n,) $bn
+    frozen: np.ndarray              # (n,) $bn
+    nuclear: np.ndarray             # (n,) bool
+    reputation: np.ndarray          # (n,) reputation concern 0..1
+    reputation_cost: np.ndarray     # (n,) cumulative reputation damage
+    un_member: np.ndarray           # (n,) bool
+    veto: np.ndarray                # (n,) bool
+    sanctions: np.ndarray           # (n, n) intensity, sender row -> target column
+    withdrawn: np.ndarray           # (n, n) bool: row has withdrawn support from column
+    spent: np.ndarray               # (n,) cumulative $bn given as aid, arms value and sanction cost
+    # this step's flows, reset every step
+    arms_flow: np.ndarray           # (n, n, K) units delivered
+    aid_flow: np.ndarray            # (n, n) $bn
+    covert_flow: np.ndarray         # (n, n) $bn of dual-use trade
+    payment_flow: np.ndarray        # (n, n) $bn paid (payer row -> payee column)
+    cooperation: np.ndarray         # (n, n) $bn-equivalent of cooperation this step
+    hostility: np.ndarray           # (n, n) $bn-equivalent of hostility this step
+    fired: np.ndarray               # (n, K) expended in theaters this step
+    created: np.ndarray             # (n, K) produced, procured or built from dual-use goods this step
+    at_war: np.ndarray              # (n, n) bool, symmetric: the two fight in a theater
+    step: int = 0
+    index: dict[str, int] = field(default_factory=dict)
+    treaties: dict[str, dict] = field(default_factory=dict)
+    obligations: list[dict] = field(default_factory=list)
+    fronts: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.index = {a: i for i, a in enumerate(self.ids)}
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @property
+    def economy(self) -> np.ndarray:
+        """Current GDP, $bn/yr, after sanctions damage."""
+        return self.economy0 * (1.0 - self.damage)
+
+    @property
+    def power(self) -> np.ndarray:
+        """Composite power: half economic share, half military share, plus a nuclear premium."""
+        econ = self.economy / self.economy.sum()
+        mil = self.military / max(self.military.sum(), 1e-9)
+        return 0.5 * econ + 0.5 * mil + 0.02 * self.nuclear
+
+    @property
+    def sanction_pressure(self) -> np.ndarray:
+        """Per target: intensity of sanctions weighted by each sender's economic weight, 0..1."""
+        weight = self.economy / self.economy.sum()
+        return np.clip(weight @ self.sanctions * 2.0, 0.0, 1.0)
+
+    def begin_step(self) -> None:
+        for arr in (self.arms_flow, self.aid_flow, self.covert_flow, self.payment_flow,
+                    self.cooperation, self.hostility, self.fired, self.created):
+            arr.fill(0.0)
+
+    def set_affinity(self, a: str, b: str, value: float) -> None:
+        i, j = self.index[a], self.index[b]
+        self.affinity[i, j] = self.affinity[j, i] = value
+
+    def belligerents(self) -> np.ndarray:
+        """Mask of actors fighting in some theater."""
+        return self.at_war.any(axis=1)
+
+
+def build_world(s: Scenario) -> World:
+    ids = list(s.actors)
+    n = len(ids)
+    actors = [s.actors[a] for a in ids]
+
+    def col(attr: str, dtype=float) -> np.ndarray:
+        return np.array([getattr(a, attr) for a in actors], dtype=dtype)
+
+    def items(attr: str) -> np.ndarray:
+        return np.array([[getattr(getattr(a, attr), k) for k in ITEMS] for a in actors], dtype=float)
+
+    index = {a: i for i, a in enumerate(ids)}
+    affinity = np.zeros((n, n))
+    for a, b, value in s.relations:
+        rows = [index[x] for x in s.groups.get(a, [a])]
+        cols = [index[x] for x in s.groups.get(b, [b])]
+        affinity[np.ix_(rows, cols)] = value
+        affinity[np.ix_(cols, rows)] = value
+    np.fill_diagonal(affinity, 1.0)
+    sanctions = np.zeros((n, n))
+    for sanc in s.sanctions:
+        sanctions[index[sanc.by], index[sanc.on]] = sanc.intensity
+    zeros_nn = lambda: np.zeros((n, n))  # noqa: E731
+    world = World(
+        ids=ids, names=[a.name for a in actors], affinity=affinity, baseline=affinity.copy(),
+        economy0=col("economy"), damage=np.zeros(n), military=col("military_spending"),
+        stocks=items("stocks"), production=items("production"),
+        energy_exports=col("energy_exports"), food_exports=col("food_exports"),
+        technology=col("technology"), reserves=col("reserves"), frozen=col("frozen"),
+        nuclear=col("nuclear", bool), reputation=col("reputation_concern"),
+        reputation_cost=np.zeros(n), un_member=col("un_member", bool), veto=col("veto", bool),
+        sanctions=sanctions, withdrawn=np.zeros((n, n), bool), spent=np.zeros(n),
+        arms_flow=np.zeros((n, n, K)), aid_flow=zeros_nn(), covert_flow=zeros_nn(),
+        payment_flow=zeros_nn(), cooperation=zeros_nn(), hostility=zeros_nn(),
+        fired=np.zeros((n, K)), created=np.zeros((n, K)), at_war=np.zeros((n, n), bool),
+    )
+    for tid, t in s.treaties.items():
+        world.treaties[tid] = {"kind": t.kind, "parties": [index[p] for p in t.parties],
+                               "in_force": t.in_force,
+                               "assistance": np.array([getattr(t.assistance, k) for k in ITEMS])}
+    for tid, t in s.theaters.items():
+        world.fronts[tid] = t.front
+        a, d = index[t.attacker], index[t.defender]
+        world.at_war[a, d] = world.at_war[d, a] = True
+    return world

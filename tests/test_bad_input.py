@@ -1,0 +1,138 @@
+"""Every kind of bad input gets one clear located message and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = """\
+name: tiny
+description: two actors
+poles: {west: [AAA], east: [BBB]}
+actors:
+  AAA: {name: Aland, doctrine: hedger}
+  BBB: {name: Bland, doctrine: hedger}
+"""
+
+
+def validate(tmp_path: Path, text: str, capsys, name: str = "s.yaml") -> tuple[int, list[str]]:
+    path = tmp_path / name
+    path.write_text(text)
+    code = main(["validate", str(path)])
+    err = capsys.readouterr().err.strip().splitlines()
+    return code, err
+
+
+def test_good_file_validates(tmp_path, capsys):
+    code, err = validate(tmp_path, GOOD, capsys)
+    assert code == 0 and err == []
+
+
+@pytest.mark.parametrize("text, line, field, words", [
+    (GOOD + "  CCC: {name: C, doctrine: hedger, economyy: 5}\n", 7, "actors.CCC.economyy",
+     "unknown field (did you mean 'economy'?"),
+    (GOOD.replace("{name: Aland, doctrine: hedger}", "{name: Aland, doctrine: hedger, economy: lots}"), 5,
+     "actors.AAA.economy", "got 'lots'"),
+    (GOOD.replace("{name: Aland, doctrine: hedger}", "{name: Aland, doctrine: hedger, reputation_concern: 3}"), 5,
+     "actors.AAA.reputation_concern", "less than or equal to 1"),
+    (GOOD + "relations:\n  - [AAA, ZZZ, 0.5]\n", 8, "relations.0.1", "unknown actor 'ZZZ'"),
+    (GOOD + "  AAA: {name: again, doctrine: hedger}\n", 7, "actors.AAA", "duplicate key"),
+    (GOOD.replace("doctrine: hedger}\n  BBB", "doctrine: nonsense}\n  BBB"), 5, "actors.AAA.doctrine",
+     "unknown doctrine 'nonsense'"),
+    (GOOD + "events:\n  e1: {description: x, date: '2021-13'}\n", 8, "events.e1.date", "YYYY-MM"),
+    (GOOD.replace("name: tiny\n", ""), 1, "name", "missing required field"),
+])
+def test_bad_scenario_gives_one_located_message(tmp_path, capsys, text, line, field, words):
+    code, err = validate(tmp_path, text, capsys)
+    assert code == 2
+    assert len(err) == 1, err
+    assert err[0].startswith(f"{tmp_path / 's.yaml'}:{line}: {field}: "), err[0]
+    assert words in err[0]
+
+
+def test_malformed_yaml_names_the_line(tmp_path, capsys):
+    code, err = validate(tmp_path, GOOD + "  CCC: {name: [unclosed\n", capsys)
+    assert code == 2 and len(err) == 1
+    assert err[0].startswith(f"{tmp_path / 's.yaml'}:") and "(yaml)" in err[0]
+
+
+def test_several_errors_are_all_reported(tmp_path, capsys):
+    text = GOOD.replace("{name: Aland, doctrine: hedger}", "{name: Aland, doctrine: hedger, economy: -1, nuclear: maybe}")
+    code, err = validate(tmp_path, text, capsys)
+    assert code == 2 and len(err) == 2
+    assert {e.split(": ")[1] for e in err} == {"actors.AAA.economy", "actors.AAA.nuclear"}
+
+
+def test_extends_cycle_is_reported(tmp_path, capsys):
+    (tmp_path / "a.yaml").write_text("extends: b.yaml\n" + GOOD)
+    (tmp_path / "b.yaml").write_text("extends: a.yaml\n" + GOOD)
+    code = main(["validate", str(tmp_path / "a.yaml")])
+    err = capsys.readouterr().err
+    assert code == 2 and "cycle in extends" in err and "a.yaml -> b.yaml -> a.yaml" in err
+
+
+def test_extends_merges_mappings_and_replaces_lists(tmp_path):
+    from sim.scenario import load_scenario
+    (tmp_path / "base.yaml").write_text(GOOD + "relations:\n  - [AAA, BBB, 0.5]\n")
+    (tmp_path / "child.yaml").write_text(
+        "extends: base.yaml\nname: child\nactors:\n  AAA: {economy: 999}\nrelations:\n  - [AAA, BBB, -0.5]\n")
+    s = load_scenario(tmp_path / "child.yaml")
+    assert s.name == "child" and s.actors["AAA"].economy == 999 and s.actors["AAA"].name == "Aland"
+    assert s.relations == [("AAA", "BBB", -0.5)]
+
+
+def test_error_in_child_points_at_child_file(tmp_path, capsys):
+    (tmp_path / "base.yaml").write_text(GOOD)
+    (tmp_path / "child.yaml").write_text("extends: base.yaml\nactors:\n  AAA: {economy: -5}\n")
+    code = main(["validate", str(tmp_path / "child.yaml")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and err.startswith(f"{tmp_path / 'child.yaml'}:3: actors.AAA.economy:")
+
+
+def test_missing_file(tmp_path, capsys):
+    code = main(["validate", str(tmp_path / "nope.yaml")])
+    err = capsys.readouterr().err
+    assert code == 2 and "nope.yaml:0: (file): no such file" in err
+
+
+def test_yaml_is_loaded_safely(tmp_path, capsys):
+    code, err = validate(tmp_path, "!!python/object/apply:os.system ['echo hacked']\n", capsys)
+    assert code == 2 and len(err) == 1 and "hacked" not in "".join(err[:0])
+
+
+def test_yes_no_on_off_stay_strings(tmp_path):
+    from sim.scenario import load_scenario
+    (tmp_path / "s.yaml").write_text(GOOD.replace("name: Aland", "name: 'on'").replace("name: Bland", "name: no"))
+    assert load_scenario(tmp_path / "s.yaml").actors["BBB"].name == "no"
+
+
+def test_wrong_cli_flag_and_value(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "--steps", "zero"])
+    assert exc.value.code == 2
+    assert "not a whole number" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "--frobnicate"])
+    assert exc.value.code == 2
+
+
+def test_unknown_alignment_and_override(capsys, tmp_path):
+    assert main(["run", "teaching_islands", "--alignment", "astrology", "--out", str(tmp_path)]) == 2
+    assert "unknown rule 'astrology'" in capsys.readouterr().err
+    assert main(["run", "teaching_islands", "--set", "actors.ZZZ.economy=5", "--out", str(tmp_path)]) == 2
+    assert "override actors.ZZZ.economy" in capsys.readouterr().err
+
+
+def test_no_traceback_from_the_real_command(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(GOOD + "  CCC: {name: C, doctrine: hedger, economy: -1}\n")
+    proc = subprocess.run([sys.executable, "-m", "sim.cli", "run", str(bad)], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+    assert f"{bad}:7: actors.CCC.economy:" in proc.stderr
