@@ -303,7 +303,7 @@ class Belligerent(Doctrine):
             k = ITEM[item]
             capacity = p.surge * w.production[me, k] * PRICES_BN[k]
             amount = min(budget / len(wanted), ctx.needs[me, k] * PRICES_BN[k], capacity)
-            if amount > 0.05:
+            if amount > 0.001:
                 out.append(ctx.action(me, me, "procure", item=item, amount=float(amount),
                                       reason=f"it is at war and holds {ctx.months_of_fire(me, k):.1f} "
                                              f"months of {UNITS[item]}"))

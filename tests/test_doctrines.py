@@ -1,0 +1,110 @@
+"""Each doctrine's choices in a small world: who it helps, sanctions or blocks, and why."""
+
+from __future__ import annotations
+
+from sim.doctrines import DOCTRINES
+from sim.model import BlocModel
+from tests.conftest import make_scenario
+
+
+def first_step(scenario):
+    m = BlocModel(scenario, seed=0)
+    m.step()
+    return m, [a for a in m.events if a.step == 1]
+
+
+def test_every_doctrine_is_documented():
+    for name, cls in DOCTRINES.items():
+        assert cls.title and cls.rationale and cls.__doc__, name
+        cls.Params()  # every parameter has a default
+
+
+def test_patron_aids_and_arms_its_friend_and_sanctions_the_attacker():
+    _, acts = first_step(make_scenario())
+    pat = [(a.kind, a.target) for a in acts if a.actor == "PAT"]
+    assert ("economic_support", "DEF") in pat and ("arms_transfer", "DEF") in pat and ("sanction", "AGG") in pat
+    assert all(a.reason for a in acts)
+
+
+def test_patron_does_not_help_an_actor_it_dislikes():
+    s = make_scenario(relations=[["PAT", "DEF", -0.2], ["PAT", "AGG", -0.6], ["DEF", "AGG", -0.9]])
+    _, acts = first_step(s)
+    assert not [a for a in acts if a.actor == "PAT" and a.target == "DEF"]
+
+
+def test_arms_exporter_sells_to_a_friend_at_war_for_barter():
+    _, acts = first_step(make_scenario())
+    sales = [a for a in acts if a.actor == "SUP" and a.kind == "arms_transfer"]
+    assert [(a.target, a.item) for a in sales] == [("AGG", "shells")]
+    assert sales[0].payment_item == "food" and sales[0].payment_amount > 0   # AGG exports food
+    assert sales[0].amount == 150_000                                         # 5% of 3 million
+
+
+def test_arms_exporter_ignores_a_friend_without_needs():
+    s = make_scenario(actors__AGG={"stocks": {"shells": 50_000_000, "troops": 150}})
+    _, acts = first_step(s)
+    assert not [a for a in acts if a.actor == "SUP" and a.kind == "arms_transfer"]
+
+
+def test_covert_partner_trades_dual_use_when_reputation_matters_and_arms_openly_when_not():
+    base = {"name": "Covertia", "doctrine": "covert_partner", "economy": 3000,
+            "stocks": {"shells": 5_000_000, "drones": 1000}}
+    rel = make_scenario().relations + [("COV", "AGG", 0.6), ("COV", "DEF", -0.2), ("COV", "PAT", -0.2)]
+    careful = make_scenario(actors__COV={**base, "reputation_concern": 0.8}, relations=rel)
+    careless = make_scenario(actors__COV={**base, "reputation_concern": 0.1}, relations=rel)
+    kinds_careful = {a.kind for a in first_step(careful)[1] if a.actor == "COV" and a.target == "AGG"}
+    kinds_careless = {a.kind for a in first_step(careless)[1] if a.actor == "COV" and a.target == "AGG"}
+    assert "dual_use_trade" in kinds_careful and "arms_transfer" not in kinds_careful
+    assert "arms_transfer" in kinds_careless and "dual_use_trade" not in kinds_careless
+
+
+def test_belligerent_procures_only_what_it_lacks_within_industrial_capacity():
+    s = make_scenario(actors__DEF={"production": {"shells": 10_000}, "reserves": 50})
+    _, acts = first_step(s)
+    buys = [a for a in acts if a.actor == "DEF" and a.kind == "procure"]
+    assert [a.item for a in buys] == ["shells"]
+    assert buys[0].delivered <= 10_000 + 1e-6   # surge 1.0 x monthly production
+
+
+def test_hedger_takes_no_side():
+    s = make_scenario(actors__HED={"name": "Hedgia", "doctrine": "hedger"},
+                      relations=make_scenario().relations + [("HED", "AGG", 0.2), ("HED", "PAT", 0.2)])
+    m = BlocModel(s, seed=0).run(4)
+    assert not [a for a in m.events if a.actor == "HED" and a.kind in ("sanction", "arms_transfer")]
+
+
+# ---------------------------------------------------------------- coalitions
+
+def coalition_world(rule: str, hun_affinity: float):
+    members = {m: {"name": m, "doctrine": "ally", "economy": gdp,
+                   "doctrine_params": {"follows": "CO", "aid_per_month": 0, "veto_above": 0.15}}
+               for m, gdp in (("M1", 3000), ("M2", 2000), ("M3", 1000), ("HUN", 200))}
+    rel = make_scenario().relations + [("CO", "DEF", 0.7), ("CO", "AGG", -0.6), ("HUN", "AGG", hun_affinity),
+                                       ("M1", "AGG", -0.5), ("M2", "AGG", -0.5), ("M3", "AGG", -0.5)]
+    s = make_scenario(actors__CO={"name": "Coalitia", "kind": "coalition", "doctrine": "coalition",
+                                  "members": list(members), "decision_rule": rule, "economy": 5000},
+                      relations=rel, **{f"actors__{k}": v for k, v in members.items()})
+    return first_step(s)
+
+
+def test_unanimity_lets_one_member_block_a_sanctions_package():
+    m, acts = coalition_world("unanimity", hun_affinity=0.4)
+    pkg = [a for a in acts if a.actor == "CO" and a.kind == "sanction"]
+    assert len(pkg) == 1 and pkg[0].blocked
+    assert pkg[0].outcome == "blocked under unanimity by HUN"
+    assert m.world.sanctions[m.world.index["CO"], m.world.index["AGG"]] == 0
+    assert "blocked under unanimity by HUN" in pkg[0].sentence()
+
+
+def test_unanimity_passes_when_every_member_agrees():
+    m, acts = coalition_world("unanimity", hun_affinity=-0.2)
+    pkg = [a for a in acts if a.actor == "CO" and a.kind == "sanction"]
+    assert len(pkg) == 1 and not pkg[0].blocked
+    assert m.world.sanctions[m.world.index["CO"], m.world.index["AGG"]] > 0
+
+
+def test_qualified_majority_overrides_one_small_objector():
+    m, acts = coalition_world("qmv", hun_affinity=0.4)
+    pkg = [a for a in acts if a.actor == "CO" and a.kind == "sanction"]
+    assert not pkg[0].blocked and "over objections of HUN" in pkg[0].outcome
+    assert m.world.sanctions[m.world.index["CO"], m.world.index["AGG"]] > 0
