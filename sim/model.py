@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import time
+
 import mesa
 import numpy as np
 import pandas as pd
@@ -53,6 +55,7 @@ class BlocModel(mesa.Model):
             self.burn[w.index[t.defender]] += [getattr(t.defender_burn, k) for k in ITEMS]
         self.events = EventLog(dict(zip(w.ids, w.names)))
         self.pending: list[Action] = []
+        self.timings = {"decide": 0.0, "core": 0.0}   # seconds spent in agents' decisions vs the array core
         self.injects: list[Action | str] = []
         self.votes: list[dict] = []
         self.rows: list[dict] = []
@@ -65,6 +68,7 @@ class BlocModel(mesa.Model):
     # ------------------------------------------------------------------ the step
     def step(self) -> None:
         w = self.world
+        t0 = time.perf_counter()
         w.step += 1
         self.month = self.spec.step_to_month(w.step)
         w.begin_step()
@@ -73,7 +77,9 @@ class BlocModel(mesa.Model):
         self._produce()
         self._fulfil_obligations()
         ctx = self._context()
+        t1 = time.perf_counter()
         self.agents.do("decide", ctx)
+        t2 = time.perf_counter()
         apply_all(w, self.pending)
         self.events.extend(self.pending)
         self._resolve_theaters()
@@ -82,6 +88,9 @@ class BlocModel(mesa.Model):
         self.alignment.update(w, Signals(w.cooperation, w.hostility, w.sanctions), self.rng)
         self._read_blocs()
         self._record()
+        t3 = time.perf_counter()
+        self.timings["decide"] += t2 - t1
+        self.timings["core"] += (t1 - t0) + (t3 - t2)
 
     def run(self, steps: int | None = None, progress=None) -> "BlocModel":
         for _ in range(steps if steps is not None else self.spec.steps):

@@ -40,13 +40,13 @@ class Stocks(Strict):
 class Actor(Strict):
     """A country, or a coalition made of member actors."""
 
-    name: str
+    name: str = Field(description="display name")
     kind: Literal["state", "coalition"] = "state"
     members: list[str] = Field(default_factory=list, description="coalition members (actor ids)")
     decision_rule: Literal["unanimity", "qmv", "majority"] = Field(
         "unanimity", description="how a coalition's members decide its sanctions")
-    doctrine: str = Field("hedger", description="registered doctrine name (see `blocsim doctrines`)")
-    doctrine_params: dict[str, Any] = Field(default_factory=dict)
+    doctrine: str = Field("hedger", description="how it decides: a doctrine name from the Doctrines section")
+    doctrine_params: dict[str, Any] = Field(default_factory=dict, description="the doctrine's parameters (see its table)")
     economy: NonNeg = Field(100.0, description="GDP, $bn per year")
     military_spending: NonNeg = Field(1.0, description="$bn per year")
     stocks: Stocks = Field(default_factory=Stocks)
@@ -161,6 +161,8 @@ class Landscape(Strict):
 
 
 class Scenario(Strict):
+    """A whole world: actors, their relations, wars, votes and scheduled events."""
+
     name: str
     description: str = Field(description="one line, shown by `blocsim scenarios`")
     fictional: bool = False
