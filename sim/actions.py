@@ -234,11 +234,15 @@ class Sanction(ActionKind):
             return f"amount {spec.amount} is a sanction intensity (0..1)"
         return super().check_spec(spec)
 
+    PHRASES = {"banks": "sanctioned banks in {whom}", "asset_freeze": "froze more assets of {whom}",
+               "firms": "sanctioned firms in {whom}", "trade": "restricted trade with {whom}",
+               "energy": "sanctioned energy from {whom}", None: "imposed sanctions on {whom}"}
+
     @classmethod
     def describe(cls, a, who, whom):
-        kind = "secondary sanctions" if a.secondary else "sanctions"
-        on = f" on {a.item.replace('_', ' ')}" if a.item else ""
-        return f"{who} imposed {kind}{on} on {whom} (intensity {a.amount:.2f})"
+        what = cls.PHRASES[a.item].format(whom=whom)
+        kind = " (secondary sanctions" if a.secondary else " ("
+        return f"{who} {what}{kind}{', ' if a.secondary else ''}intensity {a.amount:.2f})"
 
     @classmethod
     def apply(cls, world, batch):

@@ -89,6 +89,8 @@ class Doctrine:
         for item in items:
             k = ITEM[item]
             amount = min(ctx.needs[j, k], share * w.stocks[me, k])
+            if item != "troops":
+                amount = np.floor(amount)  # whole shells, drones, missiles
             if amount < 1e-6 or (item != "troops" and amount * PRICES_BN[k] < 1e-4):
                 continue
             pay_item, pay = self.payment(me, j, ctx, amount * PRICES_BN[k], pay_with or [])
@@ -184,14 +186,15 @@ class Patron(Doctrine):
         if p.secondary and not p.follows:
             targets = [t for t in range(w.n) if w.sanctions[me, t] >= 0.3]
             for t in targets:
-                for s in np.flatnonzero(w.arms_flow[:, t].sum(axis=1) > 0):
+                for s in np.flatnonzero(w.last_arms[:, t] > 0):
                     if s != me and w.affinity[me, s] < p.secondary_below and w.sanctions[me, s] < 0.3:
                         out.append(ctx.action(me, s, "sanction", item="firms", amount=0.3, secondary=True,
                                               reason=f"{ctx.name(s)} delivered arms to {ctx.name(t)}, "
                                                      "which it sanctions"))
-                for s in np.flatnonzero(w.covert_flow[:, t] > 0):
-                    if s != me and w.sanctions[me, s] < 0.2 and ctx.rng.random() < p.detect_covert:
-                        out.append(ctx.action(me, s, "sanction", item="firms", amount=0.15, secondary=True,
+                for s in np.flatnonzero(w.last_covert[:, t] > 0):
+                    if s != me and w.sanctions[me, s] < 0.3 and ctx.rng.random() < p.detect_covert:
+                        level = min(0.3, w.sanctions[me, s] + 0.05)
+                        out.append(ctx.action(me, s, "sanction", item="firms", amount=float(level), secondary=True,
                                               reason=f"it detected firms in {ctx.name(s)} selling dual-use "
                                                      f"goods to {ctx.name(t)}"))
         return out

@@ -56,6 +56,8 @@ class World:
     fired: np.ndarray               # (n, K) expended in theaters this step
     created: np.ndarray             # (n, K) produced, procured or built from dual-use goods this step
     at_war: np.ndarray              # (n, n) bool, symmetric: the two fight in a theater
+    last_arms: np.ndarray           # (n, n) $bn of arms delivered last step (what doctrines can see)
+    last_covert: np.ndarray         # (n, n) $bn of dual-use trade last step
     step: int = 0
     index: dict[str, int] = field(default_factory=dict)
     treaties: dict[str, dict] = field(default_factory=dict)
@@ -88,6 +90,8 @@ class World:
         return np.clip(weight @ self.sanctions * 2.0, 0.0, 1.0)
 
     def begin_step(self) -> None:
+        self.last_arms = self.arms_flow @ PRICES_BN
+        self.last_covert = self.covert_flow.copy()
         for arr in (self.arms_flow, self.aid_flow, self.covert_flow, self.payment_flow,
                     self.cooperation, self.hostility, self.fired, self.created):
             arr.fill(0.0)
@@ -136,6 +140,7 @@ def build_world(s: Scenario) -> World:
         arms_flow=np.zeros((n, n, K)), aid_flow=zeros_nn(), covert_flow=zeros_nn(),
         payment_flow=zeros_nn(), cooperation=zeros_nn(), hostility=zeros_nn(),
         fired=np.zeros((n, K)), created=np.zeros((n, K)), at_war=np.zeros((n, n), bool),
+        last_arms=zeros_nn(), last_covert=zeros_nn(),
     )
     for tid, t in s.treaties.items():
         world.treaties[tid] = {"kind": t.kind, "parties": [index[p] for p in t.parties],

@@ -108,3 +108,16 @@ def test_qualified_majority_overrides_one_small_objector():
     pkg = [a for a in acts if a.actor == "CO" and a.kind == "sanction"]
     assert not pkg[0].blocked and "over objections of HUN" in pkg[0].outcome
     assert m.world.sanctions[m.world.index["CO"], m.world.index["AGG"]] > 0
+
+
+def test_patron_sanctions_firms_of_a_detected_covert_supplier_and_arms_suppliers():
+    cov = {"name": "Covertia", "doctrine": "covert_partner", "economy": 3000, "reputation_concern": 0.9}
+    s = make_scenario(actors__COV=cov,
+                      actors__PAT={"doctrine_params": {"secondary": True, "detect_covert": 1.0}},
+                      sanctions=[{"by": "PAT", "on": "AGG", "intensity": 0.5}],
+                      relations=make_scenario().relations + [("COV", "AGG", 0.6), ("COV", "PAT", -0.2)])
+    m = BlocModel(s, seed=0).run(3)
+    secondary = [a for a in m.events if a.secondary]
+    assert {(a.actor, a.target, a.item) for a in secondary} == {("PAT", "COV", "firms"), ("PAT", "SUP", "firms")}
+    assert [a.amount for a in secondary if a.target == "COV"] == [0.05, 0.1]   # escalates each detection
+    assert all("dual-use" in a.reason or "delivered arms" in a.reason for a in secondary)
