@@ -174,10 +174,6 @@ class DualUseTrade(ActionKind):
     MISSILES_PER_BN = 40.0
 
     @classmethod
-    def check_spec(cls, spec):
-        return None
-
-    @classmethod
     def describe(cls, a, who, whom):
         return f"{who} sold ${a.amount:.2f}bn of dual-use goods to {whom} as \"normal trade\""
 
@@ -397,10 +393,6 @@ class Resume(ActionKind):
 
     name = "resume"
     summary = "resume support withdrawn earlier"
-
-    @classmethod
-    def check_spec(cls, spec):
-        return None
 
     @classmethod
     def describe(cls, a, who, whom):

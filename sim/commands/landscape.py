@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 from sim.alignment.landscape import EXACT_LIMIT, analyze_landscape, scenario_inputs, world_inputs
+from sim.commands.argtypes import whole_number
 from sim.errors import UserError
 from sim.scenario import load_scenario, resolve_path
 
@@ -26,20 +27,10 @@ def register(sub) -> None:
                     f"Exact up to {EXACT_LIMIT} actors; sampled above that.")
     p.add_argument("scenario", help="a scenario file, or the name of a shipped one")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.add_argument("--samples", type=positive_int, default=20000,
+    p.add_argument("--samples", type=whole_number(1), default=20000,
                    help="random starting configurations when sampling (default 20000)")
     p.add_argument("--seed", type=int, default=0, help="seed of the sampled starts (default 0)")
     p.set_defaults(func=run)
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not allowed (a whole number >= 1)")
-    return value
 
 
 def run(args) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sim.commands.argtypes import positive_int
 from sim.errors import UserError
 from sim.output import print_summary, write_outputs
 from sim.scenario import DEFAULT_SCENARIO, load_scenario
@@ -24,17 +25,6 @@ def register(sub) -> None:
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                    help="override a scenario field, e.g. --set actors.CHN.reputation_concern=0.2")
     p.set_defaults(func=run)
-
-
-def positive_int(text: str) -> int:
-    import argparse
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1 or value > 1200:
-        raise argparse.ArgumentTypeError(f"{value} is out of range (1 to 1200 months)")
-    return value
 
 
 def parse_sets(pairs: list[str]) -> dict:
