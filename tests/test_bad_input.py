@@ -136,3 +136,10 @@ def test_no_traceback_from_the_real_command(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
     assert f"{bad}:7: actors.CCC.economy:" in proc.stderr
+
+
+def test_landscape_pair_without_size_is_located(tmp_path, capsys):
+    text = GOOD + "landscape:\n  sizes: {AAA: 1}\n  propensities:\n    - [AAA, BBB, 0.5]\n"
+    code, err = validate(tmp_path, text, capsys)
+    assert code == 2 and err == [f"{tmp_path / 's.yaml'}:10: landscape.propensities.0.1: 'BBB' has no size "
+                                 "(add it under landscape.sizes)"]

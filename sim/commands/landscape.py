@@ -9,7 +9,6 @@ are derived from the scenario's starting world (`world_inputs`).
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 

@@ -279,9 +279,13 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
     if s.landscape:
         for a, v in s.landscape.sizes.items():
             actor(("landscape", "sizes", a), a)
+        sized = set(s.landscape.sizes)
         for i, (a, b, _) in enumerate(s.landscape.propensities):
-            actor(("landscape", "propensities", i, 0), a)
-            actor(("landscape", "propensities", i, 1), b)
+            for pos, who in ((0, a), (1, b)):
+                actor(("landscape", "propensities", i, pos), who)
+                if sized and who in ids and who not in sized:
+                    out.append((("landscape", "propensities", i, pos),
+                                f"'{who}' has no size (add it under landscape.sizes)"))
     return out
 
 
