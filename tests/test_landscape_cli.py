@@ -112,7 +112,7 @@ def test_propensity_for_an_actor_without_size_is_rejected(tmp_path, capsys):
     path = write(tmp_path, FOUR.replace("CCC: 1.5, DDD: 0.5}", "CCC: 1.5}"))
     assert main(["landscape", path]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(path) and "landscape.propensities.1: DDD has no size" in err
+    assert err.startswith(f"{path}:13: landscape.propensities.1.1: 'DDD' has no size")
 
 
 def test_samples_must_be_positive(tmp_path, capsys):
