@@ -42,6 +42,7 @@ class Action:
     date: str = ""
     detail: str = ""
     blocked: bool = False
+    unit_price: float | None = None   # $bn per unit when not PRICES_BN (e.g. bought abroad)
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items()}
@@ -148,6 +149,8 @@ class ArmsTransfer(ActionKind):
         np.add.at(world.stocks, (dst, k), delivered)
         np.maximum(world.stocks, 0.0, out=world.stocks)
         np.add.at(world.arms_flow, (src, dst, k), delivered)
+        troops = k == ITEM["troops"]
+        np.add.at(world.deployed, dst[troops], delivered[troops])
         value = delivered * PRICES_BN[k]
         np.add.at(world.cooperation, (src, dst), value)
         np.add.at(world.spent, src, value)
@@ -216,6 +219,9 @@ class Payment(ActionKind):
             a.delivered = a.payment_amount
 
 
+FREEZABLE = 0.5   # share of a target's reserves within reach of asset freezes (modelling assumption)
+
+
 @register_action
 class Sanction(ActionKind):
     """Impose or tighten sanctions: intensity (0..1) on the target, primary or secondary."""
@@ -249,7 +255,9 @@ class Sanction(ActionKind):
         np.add.at(world.hostility, (src, dst), 20.0 * rise + 1.0)
         for a, s, d in zip(batch, src, dst):
             if a.item == "asset_freeze":
-                moved = world.reserves[d] * 0.5 * a.amount
+                # At most half of a target's reserves can be frozen: the rest sits at home or with friends.
+                room = max(0.0, FREEZABLE * (world.reserves[d] + world.frozen[d]) - world.frozen[d])
+                moved = min(room * a.amount, world.reserves[d])
                 world.reserves[d] -= moved
                 world.frozen[d] += moved
             a.delivered = float(world.sanctions[s, d])
@@ -379,7 +387,10 @@ class Withdraw(ActionKind):
     def apply(cls, world, batch):
         for a in batch:
             s, d = world.index[a.actor], world.index[a.target]
-            world.withdrawn[s, d] = True
+            if a.item in ("aid", "all"):
+                world.withdrawn_aid[s, d] = True
+            if a.item in ("arms", "all"):
+                world.withdrawn_arms[s, d] = True
             world.hostility[s, d] += 3.0
             if a.item in ("treaty", "all"):
                 for t in world.treaties.values():
@@ -402,7 +413,7 @@ class Resume(ActionKind):
     def apply(cls, world, batch):
         for a in batch:
             s, d = world.index[a.actor], world.index[a.target]
-            world.withdrawn[s, d] = False
+            world.withdrawn_aid[s, d] = world.withdrawn_arms[s, d] = False
             world.cooperation[s, d] += 2.0
 
 
@@ -442,7 +453,8 @@ class Procure(ActionKind):
 
     @classmethod
     def describe(cls, a, who, whom):
-        return f"{who} spent ${a.amount:.2f}bn on {_fmt(a.delivered or 0)} {UNITS[a.item]}"
+        where = " on the world market" if a.detail == "abroad" else ""
+        return f"{who} spent ${a.amount:.2f}bn{where} on {_fmt(a.delivered or 0)} {UNITS[a.item]}"
 
     @classmethod
     def apply(cls, world, batch):
@@ -450,10 +462,30 @@ class Procure(ActionKind):
             i, k = world.index[a.actor], ITEM[a.item]
             spend = min(a.amount, world.reserves[i])
             world.reserves[i] -= spend
-            units = spend / PRICES_BN[k]
+            units = spend / (a.unit_price or PRICES_BN[k])
             world.stocks[i, k] += units
             world.created[i, k] += units
             a.amount, a.delivered = spend, units
+
+
+@register_action
+class Policy(ActionKind):
+    """A change of an actor's policy parameter by a scheduled event (the model applies it)."""
+
+    name = "policy"
+    summary = "record of a parameter change made by an event"
+
+    @classmethod
+    def describe(cls, a, who, whom):
+        if a.item == "front":
+            return f"{who} now holds {a.detail}% of the territory in dispute"
+        what = (a.item or "policy").replace("doctrine_params.", "").replace("production.", "production of ")
+        what = what.replace("stocks.", "stock of ").replace("_burn.", " fire rate of ").replace("_", " ")
+        return f"{who} changed its {what} to {a.detail}"
+
+    @classmethod
+    def apply(cls, world, batch):
+        return None
 
 
 # The order in which kinds apply within a step: politics first, then money, then arms.

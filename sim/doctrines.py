@@ -75,9 +75,12 @@ class Doctrine:
         return True, ""
 
     # shared pieces -------------------------------------------------------------
-    def friends_at_war(self, me: int, ctx: Context, above: float) -> np.ndarray:
+    def friends_at_war(self, me: int, ctx: Context, above: float, arms: bool = True) -> np.ndarray:
+        """Belligerents it likes above `above` (and, if `arms`, still sends arms to)."""
         w = ctx.world
-        mask = w.belligerents() & (w.affinity[me] > above) & ~w.withdrawn[me]
+        mask = w.belligerents() & (w.affinity[me] > above)
+        if arms:
+            mask &= ~w.withdrawn_arms[me]
         mask &= ~w.at_war[me]
         mask[me] = False
         return np.flatnonzero(mask)
@@ -145,16 +148,17 @@ class Patron(Doctrine):
     def decide(self, me, ctx):
         p, w = self.params, ctx.world
         out: list[Action] = []
-        friends = self.friends_at_war(me, ctx, p.friend_above)
+        friends = self.friends_at_war(me, ctx, p.friend_above, arms=False)
         if friends.size:
             weight = w.affinity[me, friends] * ((ctx.needs[friends].sum(axis=1) > 0) + 0.5)
             weight = weight / weight.sum()
             for j, share in zip(friends, weight):
-                if p.aid_per_month * share > 0.01:
+                if p.aid_per_month * share > 0.01 and not w.withdrawn_aid[me, j]:
                     out.append(ctx.action(me, j, "economic_support", item="aid", amount=float(p.aid_per_month * share),
                                           reason=f"{ctx.name(j)} is at war and is a partner (affinity "
                                                  f"{w.affinity[me, j]:+.2f})"))
-                out += self.supply(me, j, ctx, p.arms_items, p.arms_share, "it is a partner under attack")
+                if not w.withdrawn_arms[me, j]:
+                    out += self.supply(me, j, ctx, p.arms_items, p.arms_share, "it is a partner under attack")
         out += self.sanctions(me, ctx)
         return out
 
@@ -181,8 +185,8 @@ class Patron(Doctrine):
             now = w.sanctions[me, t]
             if now < target_level - 1e-9:
                 level = min(target_level, now + p.sanction_step) if not p.follows else target_level
-                out.append(ctx.action(me, t, "sanction", item="banks" if now < 0.3 else "asset_freeze",
-                                      amount=float(level), reason=why))
+                item = "asset_freeze" if now < 0.3 <= level else "banks"   # assets are frozen once
+                out.append(ctx.action(me, t, "sanction", item=item, amount=float(level), reason=why))
         if p.secondary and not p.follows:
             targets = [t for t in range(w.n) if w.sanctions[me, t] >= 0.3]
             for t in targets:
@@ -280,6 +284,8 @@ class BelligerentParams(Params):
     procure_share: float = Field(0.3, ge=0, le=1, description="share of reserves spent on arms a month")
     procure_items: list[str] = Field(default_factory=lambda: ["shells", "drones"])
     surge: float = Field(1.0, ge=0, le=10, description="extra output it can buy, as a multiple of its monthly production")
+    market_bn: float = Field(0.0, ge=0, description="$bn a month it can spend on arms bought abroad, at market_markup")
+    market_markup: float = Field(1.5, ge=1, le=10, description="price of arms bought abroad relative to PRICES_BN")
     summit_every: int = Field(6, ge=1, description="months between summits with its closest partner")
     discount_energy: float = Field(0.0, ge=0, le=1, description="share of energy exports offered at a discount to hedgers")
 
@@ -304,12 +310,19 @@ class Belligerent(Doctrine):
         wanted = [i for i in p.procure_items if ctx.needs[me, ITEM[i]] > 0]
         for item in wanted:
             k = ITEM[item]
-            capacity = p.surge * w.production[me, k] * PRICES_BN[k]
-            amount = min(budget / len(wanted), ctx.needs[me, k] * PRICES_BN[k], capacity)
-            if amount > 0.001:
-                out.append(ctx.action(me, me, "procure", item=item, amount=float(amount),
+            need_bn = ctx.needs[me, k] * PRICES_BN[k]
+            home = min(budget / len(wanted), need_bn, p.surge * w.production[me, k] * PRICES_BN[k])
+            if home > 0.001:
+                out.append(ctx.action(me, me, "procure", item=item, amount=float(home),
                                       reason=f"it is at war and holds {ctx.months_of_fire(me, k):.1f} "
                                              f"months of {UNITS[item]}"))
+            left_bn = (need_bn - home) * p.market_markup
+            abroad = min(budget / len(wanted) - home, p.market_bn / len(wanted), left_bn)
+            if abroad > 0.001:
+                out.append(ctx.action(me, me, "procure", item=item, amount=float(abroad), detail="abroad",
+                                      unit_price=float(PRICES_BN[k] * p.market_markup),
+                                      reason=f"its own industry cannot meet its need for {UNITS[item]}, "
+                                             "so it buys on the world market"))
         if ctx.step % p.summit_every == 0:
             partners = np.flatnonzero((w.affinity[me] > 0.4) & ~w.at_war[me])
             partners = partners[partners != me]

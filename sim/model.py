@@ -48,11 +48,8 @@ class BlocModel(mesa.Model):
             Country(self, aid, i, doctrine, actor.kind)
         self.west = [w.index[a] for a in scenario.poles.get("west", [])]
         self.east = [w.index[a] for a in scenario.poles.get("east", [])]
-        self.theaters = {tid: t for tid, t in scenario.theaters.items()}
-        self.burn = np.zeros((w.n, K))
-        for t in self.theaters.values():
-            self.burn[w.index[t.attacker]] += [getattr(t.attacker_burn, k) for k in ITEMS]
-            self.burn[w.index[t.defender]] += [getattr(t.defender_burn, k) for k in ITEMS]
+        self.theaters = {tid: t.model_copy(deep=True) for tid, t in scenario.theaters.items()}
+        self._compute_burn()
         self.events = EventLog(dict(zip(w.ids, w.names)))
         self.pending: list[Action] = []
         self.timings = {"decide": 0.0, "core": 0.0}   # seconds spent in agents' decisions vs the array core
@@ -100,6 +97,14 @@ class BlocModel(mesa.Model):
         return self
 
     # ------------------------------------------------------------------ pieces
+    def _compute_burn(self) -> None:
+        """Monthly fire each belligerent wants, summed over its theaters."""
+        w = self.world
+        self.burn = np.zeros((w.n, K))
+        for t in self.theaters.values():
+            self.burn[w.index[t.attacker]] += [getattr(t.attacker_burn, k) for k in ITEMS]
+            self.burn[w.index[t.defender]] += [getattr(t.defender_burn, k) for k in ITEMS]
+
     def _context(self) -> Context:
         w = self.world
         reserve = np.array([getattr(d.params, "reserve_months", 3.0) for d in self.doctrines])
@@ -132,6 +137,11 @@ class BlocModel(mesa.Model):
                 w.set_affinity(a, b, value)
             for dotted, value in e.set.items():
                 self._set(dotted, value)
+                parts = dotted.split(".")
+                who = parts[1] if parts[0] == "actors" else self._theater_actor(parts)
+                self.pending.append(Action(step=w.step, date=self.month, actor=who, target=who, kind="policy",
+                                           item=".".join(parts[2:]), detail=str(value), source=source,
+                                           reason=e.description.rstrip(".")))
 
     def _action_from_spec(self, spec: ActionSpec, source: str, why: str) -> Action:
         problem = (None if spec.kind in ACTION_KINDS else f"unknown action '{spec.kind}'") or \
@@ -146,7 +156,22 @@ class BlocModel(mesa.Model):
                       payment_amount=spec.payment_amount, covert=spec.covert, secondary=spec.secondary,
                       reason=spec.reason or why.rstrip("."), source=source)
 
+    def _theater_actor(self, parts: list[str]) -> str:
+        t = self.theaters[parts[1]]
+        return t.defender if parts[2] == "defender_burn" else t.attacker
+
     def _set(self, dotted: str, value) -> None:
+        if dotted.startswith("theaters."):
+            _, tid, field, *rest = dotted.split(".")
+            t = self.theaters[tid]
+            if field == "front":
+                self.world.fronts[tid] = float(np.clip(float(value), 0.0, 100.0))
+            elif rest:
+                setattr(getattr(t, field), rest[0], float(value))
+            else:
+                setattr(t, field, float(value))
+            self._compute_burn()
+            return
         _, aid, field, *rest = dotted.split(".")
         i = self.world.index[aid]
         d = self.doctrines[i]
@@ -188,7 +213,10 @@ class BlocModel(mesa.Model):
             a, d = w.index[t.attacker], w.index[t.defender]
             power = []
             for side, other in ((a, d), (d, a)):
-                fired = np.minimum(w.stocks[side], self.burn_of(t, side))
+                tempo = self.burn_of(t, side)
+                tempo[ITEM["troops"]] += w.deployed[side]          # foreign troops fight too
+                fired = np.minimum(w.stocks[side] * t.ration, tempo)
+                fired[ITEM["troops"]] = min(w.stocks[side, ITEM["troops"]], tempo[ITEM["troops"]])
                 troops = fired[ITEM["troops"]]
                 fired[ITEM["troops"]] = 0.0
                 strikes = fired[ITEM["drones"]] + fired[ITEM["missiles"]]
@@ -203,6 +231,8 @@ class BlocModel(mesa.Model):
                 w.stocks[side] -= fired
                 loss = t.troop_loss * troops
                 w.stocks[side, ITEM["troops"]] -= loss
+                if troops > 0:
+                    w.deployed[side] *= 1.0 - loss / troops
                 fired[ITEM["troops"]] = loss
                 w.fired[side] += fired
                 power.append(value)
@@ -224,7 +254,8 @@ class BlocModel(mesa.Model):
             x = w.affinity[:, t] - u.reputation_weight * w.reputation
             result = {"for": [], "against": [], "abstain": []}
             acts = []
-            for i in np.flatnonzero(w.un_member):
+            voters = [w.index[a] for a in v.members] if v.members else np.flatnonzero(w.un_member)
+            for i in voters:
                 if i == t or x[i] > u.against_above:
                     choice, item, why = "against", "vote_for", f"it is close to {w.names[t]} (affinity {w.affinity[i, t]:+.2f})"
                 elif x[i] < u.for_below:

@@ -44,7 +44,8 @@ class World:
     un_member: np.ndarray           # (n,) bool
     veto: np.ndarray                # (n,) bool
     sanctions: np.ndarray           # (n, n) intensity, sender row -> target column
-    withdrawn: np.ndarray           # (n, n) bool: row has withdrawn support from column
+    withdrawn_aid: np.ndarray       # (n, n) bool: row has withdrawn economic support from column
+    withdrawn_arms: np.ndarray      # (n, n) bool: row has withdrawn arms deliveries from column
     spent: np.ndarray               # (n,) cumulative $bn given as aid, arms value and sanction cost
     # this step's flows, reset every step
     arms_flow: np.ndarray           # (n, n, K) units delivered
@@ -56,6 +57,7 @@ class World:
     fired: np.ndarray               # (n, K) expended in theaters this step
     created: np.ndarray             # (n, K) produced, procured or built from dual-use goods this step
     at_war: np.ndarray              # (n, n) bool, symmetric: the two fight in a theater
+    deployed: np.ndarray            # (n,) foreign troops (thousands) sent to this actor, who fight on top of its tempo
     last_arms: np.ndarray           # (n, n) $bn of arms delivered last step (what doctrines can see)
     last_covert: np.ndarray         # (n, n) $bn of dual-use trade last step
     step: int = 0
@@ -136,11 +138,11 @@ def build_world(s: Scenario) -> World:
         technology=col("technology"), reserves=col("reserves"), frozen=col("frozen"),
         nuclear=col("nuclear", bool), reputation=col("reputation_concern"),
         reputation_cost=np.zeros(n), un_member=col("un_member", bool), veto=col("veto", bool),
-        sanctions=sanctions, withdrawn=np.zeros((n, n), bool), spent=np.zeros(n),
+        sanctions=sanctions, withdrawn_aid=np.zeros((n, n), bool), withdrawn_arms=np.zeros((n, n), bool), spent=np.zeros(n),
         arms_flow=np.zeros((n, n, K)), aid_flow=zeros_nn(), covert_flow=zeros_nn(),
         payment_flow=zeros_nn(), cooperation=zeros_nn(), hostility=zeros_nn(),
         fired=np.zeros((n, K)), created=np.zeros((n, K)), at_war=np.zeros((n, n), bool),
-        last_arms=zeros_nn(), last_covert=zeros_nn(),
+        deployed=np.zeros(n), last_arms=zeros_nn(), last_covert=zeros_nn(),
     )
     for tid, t in s.treaties.items():
         world.treaties[tid] = {"kind": t.kind, "parties": [index[p] for p in t.parties],

@@ -74,6 +74,9 @@ def test_asset_freeze_moves_reserves_to_frozen(world):
     agg, = idx(world, "AGG")
     apply_all(world, [act("sanction", "PAT", "AGG", item="asset_freeze", amount=0.5)])
     assert world.frozen[agg] == pytest.approx(12.5) and world.reserves[agg] == pytest.approx(37.5)
+    for _ in range(10):     # never more than half of all reserves
+        apply_all(world, [act("sanction", "PAT", "AGG", item="asset_freeze", amount=1.0)])
+    assert world.frozen[agg] == pytest.approx(25.0) and world.reserves[agg] == pytest.approx(25.0)
 
 
 def test_sanctions_hurt_the_target_economy_over_time():
@@ -117,12 +120,14 @@ def test_procure_turns_reserves_into_stock(world):
     assert world.stocks[dfd, ITEM["shells"]] == pytest.approx(200_000)
 
 
-def test_withdraw_and_resume(world):
+def test_withdraw_is_specific_to_what_is_withdrawn_and_resume_restores(world):
     pat, dfd = idx(world, "PAT", "DEF")
     apply_all(world, [act("withdraw", "PAT", "DEF", item="aid")])
-    assert world.withdrawn[pat, dfd]
+    assert world.withdrawn_aid[pat, dfd] and not world.withdrawn_arms[pat, dfd]
+    apply_all(world, [act("withdraw", "PAT", "DEF", item="all")])
+    assert world.withdrawn_aid[pat, dfd] and world.withdrawn_arms[pat, dfd]
     apply_all(world, [act("resume", "PAT", "DEF")])
-    assert not world.withdrawn[pat, dfd]
+    assert not world.withdrawn_aid[pat, dfd] and not world.withdrawn_arms[pat, dfd]
 
 
 def test_treaty_then_attack_creates_an_obligation(world):

@@ -41,7 +41,7 @@ def test_cooperation_raises_affinity_by_the_stated_amount():
     coop[i, j] = 5.0
     before = w.affinity[i, j]
     rule.update(w, signals(w, coop=coop), np.random.default_rng(0))
-    assert w.affinity[i, j] == pytest.approx(before + 0.06 * np.tanh(5.0 / 5.0))
+    assert w.affinity[i, j] == pytest.approx(before + 0.06 * np.tanh(5.0 / 5.0) * (1 - before))
     assert w.affinity[j, i] == w.affinity[i, j]
 
 
@@ -61,7 +61,7 @@ def test_sanctioned_states_draw_together():
     sanctions[pat, a] = sanctions[pat, b] = 0.8
     before = w.affinity[a, b]
     rule.update(w, signals(w, sanctions=sanctions), np.random.default_rng(0))
-    expected = before + 0.06 * np.tanh(4.0 * 0.64 / 5.0)   # co_sanction_weight * (S^T S)_ab
+    expected = before + 0.06 * np.tanh(4.0 * 0.64 / 5.0) * (1 - before)   # co_sanction_weight * (S^T S)_ab
     assert w.affinity[a, b] == pytest.approx(expected)
 
 

@@ -6,10 +6,12 @@ Update, each month, for every pair (i, j), with A the signed affinity matrix:
     H = sym(hostility)
     T_ij = sum_k c_k A_ik A_kj / sum_k c_k               (k: the `third_parties` most
                                                           powerful actors, k != i, j)
-    A' = A + eta_coop * tanh(C / scale) - eta_host * tanh(H / scale)
+    A' = A + eta_coop * tanh(C / scale) * (1 - A) - eta_host * tanh(H / scale) * (1 + A)
            + eta_triad * (T - A) + eta_memory * (B - A)
 
-then clipped to [-1, 1], symmetric, with a diagonal of 1. B is the scenario's starting
+then clipped to [-1, 1], symmetric, with a diagonal of 1. The factors (1 - A) and
+(1 + A) make gains shrink as a pair nears full friendship and losses shrink as it
+nears full enmity, so affinity approaches the bounds without sticking to them. B is the scenario's starting
 affinity (slow-moving history and ideology); c_k is actor k's power, the weight each
 actor gives the third party k; co_sanctioned_ij counts senders that sanction both i and
 j, weighted by intensity. The triad term pulls each pair toward "the enemy of my enemy
@@ -61,7 +63,7 @@ class InterestDriven(AlignmentRule):
         own = (in_k[:, None] + in_k[None, :]) * A
         norm = w.sum() - in_k[:, None] - in_k[None, :]
         T = (triad_sum - own) / np.maximum(norm, 1e-12)
-        new = (A + p.eta_coop * np.tanh(coop / p.scale) - p.eta_host * np.tanh(host / p.scale)
+        new = (A + p.eta_coop * np.tanh(coop / p.scale) * (1.0 - A) - p.eta_host * np.tanh(host / p.scale) * (1.0 + A)
                + p.eta_triad * (T - A) + p.eta_memory * (world.baseline - A))
         new = np.clip((new + new.T) / 2, -1.0, 1.0)
         np.fill_diagonal(new, 1.0)

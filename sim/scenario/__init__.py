@@ -61,30 +61,36 @@ def parse_scenario(text: str, file: str = "<upload>") -> Scenario:
 
 
 def apply_overrides(tracked: Tracked, overrides: dict[str, Any]) -> None:
-    """Set fields by dotted path (`actors.CHN.reputation_concern`) before validation."""
+    """Set fields by dotted path (`actors.CHN.reputation_concern`) before validation.
+
+    A key that itself holds dots, like those under an event's `set:`, is matched whole:
+    `events.us_pullback.set.actors.USA.doctrine_params.aid_per_month`.
+    """
     errors = []
     for dotted, value in overrides.items():
-        keys = [int(k) if k.isdigit() else k for k in str(dotted).split(".")]
-        node = tracked.data
-        for depth, key in enumerate(keys[:-1]):
+        parts = str(dotted).split(".")
+        node: Any = tracked.data
+        for depth, part in enumerate(parts):
+            rest = ".".join(parts[depth:])
+            if isinstance(node, dict) and depth > 0 and rest in node:
+                node[rest] = value
+                break
+            key: Any = int(part) if part.isdigit() and isinstance(node, list) else part
+            if depth == len(parts) - 1:
+                if isinstance(node, dict) or (isinstance(node, list) and isinstance(key, int) and key < len(node)):
+                    node[key] = value
+                    tracked.origins.setdefault(tuple(parts), (f"override {dotted}", 0))
+                else:
+                    errors.append(f"override {dotted}: cannot set this path in {tracked.file} (a dotted path to a field)")
+                break
             if isinstance(node, dict) and key not in node and depth >= 2:
                 node[key] = {}
             try:
                 node = node[key]
             except (KeyError, IndexError, TypeError):
-                errors.append(f"override {dotted}: no field {'.'.join(map(str, keys[:depth + 1]))} "
+                errors.append(f"override {dotted}: no field {'.'.join(parts[:depth + 1])} "
                               f"in {tracked.file} (a dotted path to an existing field)")
                 break
-        else:
-            if isinstance(node, (dict, list)):
-                try:
-                    node[keys[-1]] = value
-                    tracked.origins.setdefault(tuple(keys), (f"override {dotted}", 0))
-                    continue
-                except (IndexError, TypeError):
-                    pass
-            errors.append(f"override {dotted}: cannot set this path in {tracked.file} "
-                          "(a dotted path to a field)")
     if errors:
         raise UserError(errors)
 
@@ -254,6 +260,8 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
                     out.append(((kind, eid, "date"), f"{e.date} is before the start {s.start} (a later month)"))
     for vid, v in s.votes.items():
         actor(("votes", vid, "condemns"), v.condemns)
+        for i, a in enumerate(v.members):
+            actor(("votes", vid, "members", i), a)
         for side, members in v.record.items():
             for i, a in enumerate(members):
                 actor(("votes", vid, "record", side, i), a)
@@ -292,11 +300,23 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
 SETTABLE = ("doctrine_params", "reputation_concern", "production", "stocks", "doctrine")
 
 
+THEATER_SETTABLE = ("front", "attacker_burn", "defender_burn", "speed", "defender_advantage", "noise")
+
+
 def check_set_path(s: Scenario, dotted: str) -> str | None:
-    """Events may change actors' doctrine parameters, reputation concern and production."""
+    """Events may change actors' doctrine, reputation concern, production and stocks, and theaters' tempo."""
     parts = dotted.split(".")
+    if len(parts) >= 3 and parts[0] == "theaters":
+        if parts[1] not in s.theaters:
+            return f"unknown theater '{parts[1]}' (one of: {', '.join(s.theaters) or 'none'})"
+        if parts[2] not in THEATER_SETTABLE:
+            return f"cannot change '{parts[2]}' during a run (one of: {', '.join(THEATER_SETTABLE)})"
+        if parts[2].endswith("_burn") and (len(parts) != 4 or parts[3] not in ITEMS):
+            return f"a path theaters.ID.{parts[2]}.ITEM (ITEM: {', '.join(ITEMS)})"
+        return None
     if len(parts) < 3 or parts[0] != "actors":
-        return "a path actors.ID.FIELD (FIELD: " + ", ".join(SETTABLE) + ")"
+        return ("a path actors.ID.FIELD (FIELD: " + ", ".join(SETTABLE) + ") or theaters.ID.FIELD (FIELD: "
+                + ", ".join(THEATER_SETTABLE) + ")")
     if parts[1] not in s.actors:
         return f"unknown actor '{parts[1]}' (one of the actor ids)"
     if parts[2] not in SETTABLE:

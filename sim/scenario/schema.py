@@ -73,6 +73,8 @@ class Theater(Strict):
     speed: Annotated[float, Field(gt=0.0, le=20.0)] = Field(1.5, description="max change, points per month")
     attacker_burn: Stocks = Field(default_factory=Stocks, description="attacker's fire a month at full tempo (troops: engaged)")
     defender_burn: Stocks = Field(default_factory=Stocks, description="defender's fire a month at full tempo (troops: engaged)")
+    ration: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        0.5, description="largest share of a stock a side fires in a month (it keeps the rest in reserve)")
     interception: Share = Field(0.6, description="share of drones and missiles an interceptor-rich defence stops")
     defender_advantage: Annotated[float, Field(gt=0.0, le=10.0)] = Field(1.5, description="multiplier on defence")
     weights: dict[str, NonNeg] = Field(
@@ -127,6 +129,8 @@ class Vote(Strict):
     date: str | None = None
     condemns: str
     body: Literal["general_assembly", "security_council"] = "general_assembly"
+    members: list[str] = Field(default_factory=list,
+                               description="who votes (the Council's modelled members); empty: every UN member")
     record: dict[Literal["for", "against", "abstain"], list[str]] = Field(default_factory=dict)
     source: str = ""
 
