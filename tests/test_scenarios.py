@@ -138,8 +138,17 @@ def test_us_aid_to_ukraine_stops_after_the_pullback(pullback_runs):
     with_pullback = [us_aid_to_ukraine_after_pullback(m) for m in pullback_runs["on"]]
     without = [us_aid_to_ukraine_after_pullback(m) for m in pullback_runs["off"]]
     assert max(with_pullback) == 0 and min(without) > 10
-    withdrawn = [a for a in pullback_runs["on"][0].events if a.kind == "withdraw"]
-    assert [(a.actor, a.target, a.date) for a in withdrawn] == [("USA", "UKR", "2025-04")]
+    changes = [a for a in pullback_runs["on"][0].events if a.kind == "policy" and a.source == "event:us_pullback"]
+    assert [(a.actor, a.item, a.date) for a in changes] == [
+        ("USA", "doctrine_params.aid_per_month", "2025-04"), ("USA", "doctrine_params.arms_share", "2025-04")]
+    assert "pulls back its support" in changes[0].sentence()
+
+
+def test_size_of_the_pullback_is_a_parameter():
+    half = load_scenario(ROOT / "scenarios" / "us_pullback_2025.yaml",
+                         {"events.us_pullback.set.actors.USA.doctrine_params.aid_per_month": 2.0})
+    m = simulate(half, seed=0)
+    assert us_aid_to_ukraine_after_pullback(m) == pytest.approx(2.0 * (m.world.step - PULLBACK_STEP + 1), rel=0.01)
 
 
 def test_front_is_worse_for_ukraine_after_the_pullback(pullback_runs):
