@@ -1,0 +1,97 @@
+"""`blocsim sweep SPEC.yaml --out DIR`: run or resume a batch sweep."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import signal
+import sys
+
+from sim.errors import UserError
+
+NAME = "sweep"
+HELP = "run a parameter sweep (streams to Parquet, resumes after a kill)"
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        NAME, help=HELP,
+        description="Run every run of a sweep spec, writing results to DIR as they finish. "
+                    "Rerun the same command after an interruption to resume.")
+    p.add_argument("spec", metavar="SPEC.yaml", help="the sweep spec (see scenarios/sweeps/)")
+    p.add_argument("--out", required=True, metavar="DIR", help="results folder (created; reused to resume)")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="local worker processes (default: all cores; 0 runs in this process)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster")
+    p.add_argument("--dask-local", type=int, metavar="N", help="run on a local Dask cluster of N workers")
+    p.add_argument("--retry-failed", action="store_true", help="rerun runs that failed in an earlier session")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar (the totals line still prints)")
+    p.add_argument("--shard-runs", type=int, default=500, metavar="N",
+                   help="write a results shard every N finished runs (default 500)")
+    p.add_argument("--shard-seconds", type=float, default=10.0, metavar="S",
+                   help="... or every S seconds, whichever comes first (default 10)")
+    p.add_argument("--check", action="store_true", help="check the spec and print the plan size, run nothing")
+    # a model other than blocsim (module:function taking a RunTask); for tests and benchmarks
+    p.add_argument("--run-fn", default=None, help=argparse.SUPPRESS)
+    p.set_defaults(func=run)
+    return p
+
+
+def _run_fn(name: str | None):
+    from sim.sweep.worker import run_blocsim
+
+    if not name:
+        return run_blocsim
+    module, _, attr = name.partition(":")
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise UserError(f"--run-fn: cannot import {name}: {exc} (module:function)") from None
+
+
+def _sigterm(signum, frame):
+    raise KeyboardInterrupt
+
+
+def run(args) -> int:
+    from sim.sweep.design import expected_points
+    from sim.sweep.prepare import prepare
+    from sim.sweep.session import run_sweep
+    from sim.sweep.spec import load_spec
+
+    if args.shard_runs < 1 or args.shard_seconds <= 0:
+        raise UserError("--shard-runs/--shard-seconds: must be positive (e.g. 500 and 10)")
+    loaded = load_spec(args.spec)
+    run_fn = _run_fn(args.run_fn)
+    if args.check:
+        plan, _ = prepare(loaded, run_fn=run_fn)
+        s = loaded.spec
+        print(f"{args.spec}: ok: {len(plan.scenarios)} scenario(s) x {plan.n_points} points "
+              f"({s.design}, expected {expected_points(s)}) x {s.replications} replications "
+              f"= {plan.n_runs} runs of {s.steps or 'scenario'} steps")
+        return 0
+    previous = signal.signal(signal.SIGTERM, _sigterm)
+    out = args.out
+    try:
+        totals = run_sweep(loaded, out, workers=args.workers, scheduler=args.scheduler,
+                           dask_local=args.dask_local, run_fn=run_fn,
+                           show_progress=not args.no_progress, retry_failed=args.retry_failed,
+                           flush_runs=args.shard_runs, flush_seconds=args.shard_seconds)
+    except KeyboardInterrupt:
+        print(f"sweep interrupted: finished runs are saved in {out}; run the same command to resume",
+              file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    print(totals.line(out))
+    failed = totals.folder_failed or totals.failed
+    if failed:
+        print(f"{failed} run(s) failed; their errors and parameters are in the results "
+              f"(status == 'error'; `--retry-failed` reruns them).", file=sys.stderr)
+        if totals.failures:
+            print("First failures of this session:", file=sys.stderr)
+        for f in totals.failures[:5]:
+            print("  " + json.dumps(f, default=str), file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,157 @@
+"""From a validated spec to a checked run plan, before any worker starts.
+
+Every scenario must load; every varied path must accept its values in every scenario;
+the outcome patterns must name outcomes the model really reports (checked on a one-step
+probe run). Problems come back as `SPEC:LINE: field: ...` messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.errors import UserError
+from sim.sweep.design import build_design
+from sim.sweep.plan import Plan, ScenarioRef
+from sim.sweep.spec import LoadedSpec
+from sim.sweep.worker import RESERVED, run_blocsim, select
+
+_OVERRIDE_PREFIX = re.compile(r"^override [^:]+:0: ")
+
+
+def _inner(exc: UserError) -> str:
+    return "; ".join(_OVERRIDE_PREFIX.sub("", m) for m in exc.messages)
+
+
+def scenario_chain(path: Path) -> list[Path]:
+    """The scenario file and the files it extends, nearest first."""
+    from sim.scenario.yamlio import read_yaml
+
+    chain, seen = [], set()
+    current: Path | None = Path(path)
+    while current is not None and current.resolve() not in seen and current.exists():
+        seen.add(current.resolve())
+        chain.append(current)
+        try:
+            data = read_yaml(current).data
+        except UserError:
+            break
+        parent = data.get("extends") if isinstance(data, dict) else None
+        current = current.parent / parent if isinstance(parent, str) else None
+    return chain
+
+
+def scenario_ref(loaded: LoadedSpec, i: int) -> tuple[ScenarioRef, list[dict]]:
+    """Scenario i merged into one self-contained text (its `extends:` resolved), plus
+    the hash of every file that went into it."""
+    from sim.scenario.yamlio import load_with_extends
+
+    path = loaded.scenario_path(i)
+    try:
+        data = load_with_extends(path).data
+    except UserError as exc:
+        raise UserError([loaded.message(("scenarios", i), f"does not load: {m}")
+                         for m in exc.messages]) from None
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    label = Path(loaded.spec.scenarios[i]).stem
+    ref = ScenarioRef(label, str(path.resolve()), hashlib.sha256(text.encode()).hexdigest(), text)
+    files = [{"path": str(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+             for p in scenario_chain(path)]
+    return ref, files
+
+
+def check_parameters(loaded: LoadedSpec, refs: list[ScenarioRef]) -> list[dict]:
+    """Load each scenario with each probe value of each parameter (and the fixed set).
+
+    Returns each scenario's poles (leaders of the two camps), for the analysis."""
+    from sim.scenario import load_scenario
+
+    spec = loaded.spec
+    problems: list[str] = []
+    poles: list[dict] = []
+    for i, p in enumerate(spec.parameters):
+        if p.path in RESERVED:
+            problems.append(loaded.message(("parameters", i, "path"),
+                                           f"'{p.path}' is a results column name (a scenario field path)"))
+    for s, ref in enumerate(refs):
+        path = loaded.scenario_path(s)
+        try:
+            base = load_scenario(path, overrides=dict(spec.set))
+            poles.append({k: list(v) for k, v in base.poles.items()})
+        except UserError as exc:
+            where = ("set",) if spec.set else ("scenarios", s)
+            problems.append(loaded.message(where, f"scenario {ref.label} does not load: {_inner(exc)}"))
+            continue
+        for i, p in enumerate(spec.parameters):
+            field = "values" if p.values is not None else "bounds"
+            for value in p.probe_values():
+                try:
+                    load_scenario(path, overrides={**spec.set, p.path: value})
+                except UserError as exc:
+                    bad_path = all(m.startswith("override ") and not _OVERRIDE_PREFIX.match(m)
+                                   for m in exc.messages)
+                    problems.append(loaded.message(
+                        ("parameters", i, "path" if bad_path else field),
+                        f"{p.path} = {value!r} is rejected by scenario {ref.label}: {_inner(exc)}"))
+                    break
+    if problems:
+        raise UserError(problems)
+    return poles
+
+
+def check_outcomes(loaded: LoadedSpec, plan: Plan, run_fn: Any) -> list[str]:
+    """Run the first task for one step and check the outcome patterns against it.
+
+    Returns the outcome names the probe reported. A probe that crashes is not a spec
+    error: the sweep then records each run's error instead.
+    """
+    spec = loaded.spec
+    task = dataclasses.replace(plan.task(0), steps=1)
+    try:
+        raw, frame = run_fn(task)
+    except UserError:
+        raise
+    except Exception:  # noqa: BLE001
+        return []
+    names = [str(k) for k in raw]
+    problems = []
+    shown = ", ".join(names[:30]) + (" ..." if len(names) > 30 else "")
+    for j, pat in enumerate(spec.outcomes.final):
+        if not select(names, (pat,)):
+            problems.append(loaded.message(("outcomes", "final", j),
+                                           f"'{pat}' matches no outcome (names or patterns among: {shown})"))
+    if spec.outcomes.series is not None and frame is not None:
+        cols = [str(c) for c in getattr(frame, "columns", [])]
+        for j, pat in enumerate(spec.outcomes.series.columns):
+            if not select(cols, (pat,)):
+                problems.append(loaded.message(("outcomes", "series", "columns", j),
+                                               f"'{pat}' matches no series column (among: {', '.join(cols)})"))
+    if problems:
+        raise UserError(problems)
+    return names
+
+
+def prepare(loaded: LoadedSpec, run_fn: Any = run_blocsim, probe: bool = True) -> tuple[Plan, list[dict]]:
+    """The checked plan and the scenario files' hashes; raises UserError on problems."""
+    refs, files = [], []
+    for i in range(len(loaded.spec.scenarios)):
+        ref, chain = scenario_ref(loaded, i)
+        refs.append(ref)
+        files.append({"label": ref.label, "merged_sha256": ref.sha256, "files": chain})
+    labels = [r.label for r in refs]
+    dupes = {x for x in labels if labels.count(x) > 1}
+    if dupes:
+        raise UserError(loaded.message(("scenarios",), f"two scenarios share the name "
+                                       f"{sorted(dupes)[0]} (file names that differ)"))
+    if run_fn is run_blocsim:
+        for entry, poles in zip(files, check_parameters(loaded, refs)):
+            entry["poles"] = poles
+    plan = Plan(loaded.spec, build_design(loaded.spec), refs)
+    if probe:
+        check_outcomes(loaded, plan, run_fn)
+    return plan, files
