@@ -144,7 +144,7 @@ def run(args) -> int:
     print(f"Exercise {ex.name}: {ex.title}")
     print(f"Worksheet: {ex.worksheet}")
     print(f"Scenario:  {scenario}")
-    return open_dashboard(scenario, args.host, args.port)
+    return open_dashboard(scenario, args.host, args.port, ex.name)
 
 
 def list_exercises() -> int:
@@ -163,15 +163,17 @@ def list_exercises() -> int:
     return 0
 
 
-def open_dashboard(scenario: Path, host: str | None, port: int | None) -> int:
+def open_dashboard(scenario: Path, host: str | None, port: int | None, name: str = "NAME") -> int:
     """Hand over to `blocsim dashboard SCENARIO [--host] [--port]`."""
+    import importlib
+
     try:
-        from sim.commands import dashboard
+        dashboard = importlib.import_module("sim.commands.dashboard")
     except ImportError as exc:
-        if exc.name not in ("sim.commands.dashboard", "viz", "solara"):
+        if exc.name not in ("sim.commands.dashboard", "viz", "solara") and not str(exc.name).startswith("viz."):
             raise
-        raise UserError("blocsim exercise: the dashboard is not available in this installation "
-                        f"({exc.name} cannot be imported); run the exercise headless with --no-dashboard") from None
+        raise UserError(f"blocsim exercise: the dashboard is not available ({exc.name} cannot be imported); "
+                        f"run the exercise headless instead: blocsim exercise {name} --no-dashboard") from None
     parser = argparse.ArgumentParser(prog="blocsim")
     sub = parser.add_subparsers(dest="command")
     dashboard.register(sub)
