@@ -11,7 +11,8 @@ import pytest
 from sim.errors import UserError
 from sim.runner import outcomes, simulate
 from sim.scenario import load_scenario
-from sim.sweep.prepare import scenario_ref
+from sim.sweep.design import expected_points
+from sim.sweep.prepare import prepare, scenario_ref
 from sim.sweep.session import run_sweep
 from sim.sweep.spec import load_spec
 from sim.sweep.store import read_results, read_series
@@ -74,12 +75,15 @@ def test_model_sweep_is_reproducible_across_pool_and_inline(tmp_path):
 
 @pytest.mark.parametrize("change,pattern", [
     (("actors.CHN.reputation_concern", "actors.XXX.reputation_concern"),
-     r"sweep\.yaml:4: parameters\.0\.path: actors\.XXX\.reputation_concern = 0\.1 is rejected by "
+     r"sweep\.yaml:4: parameters\.0\.path: actors\.XXX\.reputation_concern is rejected by "
      r"scenario feb2022_baseline: .*no field actors\.XXX"),
     (("[0.1, 0.9]", "[0.1, 1.5]"),
      r"sweep\.yaml:5: parameters\.0\.values: actors\.CHN\.reputation_concern = 1\.5 is rejected .*1\.5"),
     (('"covert_total.CHN"', '"covert_totl.CHN"'),
      r"sweep\.yaml:12: outcomes\.final\.4: 'covert_totl\.CHN' matches no outcome"),
+    (("replications: 2\n", "set: {events.invasion_package.date: null}\nreplications: 2\n"),
+     r"sweep\.yaml:8: set: scenario feb2022_baseline does not load with the set: values and each "
+     r"parameter's first value: .*events\.invasion_package: give exactly one of step: or date:"),
     (("feb2022_baseline\n", "nosuch_scenario\n"), r"sweep\.yaml:2: scenarios\.0: does not load: .*no such file"),
 ])
 def test_spec_problems_found_before_running(tmp_path, change, pattern):
@@ -88,3 +92,12 @@ def test_spec_problems_found_before_running(tmp_path, change, pattern):
         run_sweep(spec, tmp_path / "out", workers=0)
     assert any(re.search(pattern, m) for m in err.value.messages), err.value.messages
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("path", sorted((SCENARIOS / "sweeps").glob("*.yaml")), ids=lambda p: p.stem)
+def test_shipped_sweeps_check_against_their_scenarios(path):
+    loaded = load_spec(path)
+    plan, files = prepare(loaded)
+    spec = loaded.spec
+    assert plan.n_runs == len(spec.scenarios) * expected_points(spec) * spec.replications
+    assert all(f["files"] and f["poles"] for f in files)

@@ -68,6 +68,8 @@ def _print(result: dict) -> None:
     from rich.table import Table
 
     console = Console()
+    if not console.is_terminal:
+        console = Console(width=200)
     data = result["data"]
     summary = result["summary"]
     res = data.results
@@ -76,27 +78,32 @@ def _print(result: dict) -> None:
                   f"({n_ok} ok, {len(res) - n_ok} failed); design {data.manifest['design']['kind']}")
     table = Table(title="outcomes by parameter point (mean ± sd over replications)")
     params = data.params
-    for c in ["scenario", *params, "runs"]:
+    several = summary["scenario"].nunique() > 1
+    short = short_names(params)
+    for c in (["scenario"] if several else []) + [short[p] for p in params] + ["runs"]:
         table.add_column(c, overflow="fold")
     for o in result["outcomes"]:
         table.add_column(o, justify="right", overflow="fold")
     for _, row in summary.head(PRINT_ROWS).iterrows():
-        cells = [str(row["scenario"])] + [_fmt(row[p]) for p in params]
+        cells = ([str(row["scenario"])] if several else []) + [_fmt(row[p]) for p in params]
         cells.append(f"{row['runs_ok']}" + (f" (+{row['runs_failed']} failed)" if row["runs_failed"] else ""))
         cells += [f"{_fmt(row[f'{o} mean'])} ± {_fmt(row[f'{o} sd'])}" for o in result["outcomes"]]
         table.add_row(*cells)
     console.print(table)
+    if any(short[p] != p for p in params):
+        console.print("[dim]" + "; ".join(f"{short[p]} = {p}" for p in params) + "[/]")
     if len(summary) > PRINT_ROWS:
         console.print(f"... {len(summary) - PRINT_ROWS} more points in {result['folder'] / 'summary.csv'}")
     sens = result["sensitivity"]
     if not sens.empty:
-        wide = sens.pivot_table(index=["scenario", "outcome", "parameter"], columns="index",
-                                values="value", sort=False).reset_index()
-        t = Table(title=f"sensitivity ({sens['method'].iloc[0]})")
+        wide = sensitivity_wide(sens)
+        t = Table(title=f"sensitivity ({sens['method'].iloc[0]}; ± half-width of the 95% interval)")
         for c in wide.columns:
             t.add_column(str(c), justify="left" if c in ("scenario", "outcome", "parameter") else "right")
         for _, row in wide.iterrows():
             t.add_row(*[_fmt(v) for v in row])
+        if len(wide) > 60:
+            console.print(f"({len(wide)} rows; all in {result['folder'] / 'sensitivity.csv'})")
         console.print(t)
     for note in result["notes"]:
         console.print(f"[dim]{note}[/]")
@@ -105,9 +112,35 @@ def _print(result: dict) -> None:
                   + f" and {result['report']}")
 
 
+def sensitivity_wide(sens):
+    """One row per scenario, outcome and parameter; each index as 'value ± conf'."""
+    import pandas as pd
+
+    rows = {}
+    for r in sens.itertuples(index=False):
+        key = (r.scenario, r.outcome, r.parameter)
+        cell = _fmt(float(r.value)) + ("" if pd.isna(r.conf) else f" ± {_fmt(float(r.conf))}")
+        rows.setdefault(key, {})[r.index] = cell
+    return pd.DataFrame([{"scenario": k[0], "outcome": k[1], "parameter": k[2], **v}
+                         for k, v in rows.items()])
+
+
+def short_names(paths: list[str]) -> dict[str, str]:
+    """Column labels: the last part of each dotted path, longer where two would clash."""
+    out = {}
+    for p in paths:
+        parts = p.split(".")
+        for k in range(1, len(parts) + 1):
+            label = ".".join(parts[-k:])
+            if sum(q.split(".")[-k:] == parts[-k:] for q in paths) == 1:
+                break
+        out[p] = label
+    return out
+
+
 def _fmt(v) -> str:
     if isinstance(v, float):
-        return "" if v != v else f"{v:.4g}"
+        return "" if v != v else f"{v:.3g}"
     return str(v)
 
 

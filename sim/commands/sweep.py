@@ -67,9 +67,10 @@ def run(args) -> int:
     if args.check:
         plan, _ = prepare(loaded, run_fn=run_fn)
         s = loaded.spec
+        steps = s.steps or "the scenario's"
         print(f"{args.spec}: ok: {len(plan.scenarios)} scenario(s) x {plan.n_points} points "
               f"({s.design}, expected {expected_points(s)}) x {s.replications} replications "
-              f"= {plan.n_runs} runs of {s.steps or 'scenario'} steps")
+              f"= {plan.n_runs} runs of {steps} steps")
         return 0
     previous = signal.signal(signal.SIGTERM, _sigterm)
     out = args.out

@@ -62,16 +62,17 @@ HEADLINE = ("polarization", "n_blocs", "cohesion*", "front.*")
 def pick_outcomes(data: SweepData, patterns: list[str] | None = None, limit: int | None = 8) -> list[str]:
     """Outcomes to show: the given patterns, else the spec's, else the headline ones.
 
-    Outcomes that never vary are left out when there are others to show.
+    Bloc labels (`bloc.*`) have their own plot and are left out unless asked for by
+    name; outcomes that never vary are left out when there are others to show.
     """
     names = data.outcome_columns
     if patterns:
         chosen = select(names, tuple(patterns))
     else:
-        spec_final = data.manifest["spec"]["outcomes"]["final"]
-        chosen = select(names, tuple(spec_final)) if spec_final != ["*"] else []
-        if not chosen or len(chosen) > 3 * (limit or 8):
-            chosen = select(names, HEADLINE) or names
+        spec_final = [p for p in data.manifest["spec"]["outcomes"]["final"] if p != "*"]
+        chosen = [c for c in select(names, tuple(spec_final) or HEADLINE)
+                  if not c.startswith("bloc.") or c in spec_final]
+        chosen = chosen or select(names, HEADLINE) or names
     ok = data.ok
     varying = [c for c in chosen if ok[c].nunique(dropna=True) > 1]
     chosen = varying or chosen
@@ -86,14 +87,18 @@ def summary_table(data: SweepData, outcomes: list[str]) -> pd.DataFrame:
     keys = ["scenario", "point_id"]
     params = data.params
     grouped = df.groupby(keys, sort=True)
-    table = grouped[params].first() if params else pd.DataFrame(index=grouped.size().index)
-    table["runs_ok"] = grouped["status"].apply(lambda s: int((s == "ok").sum()))
-    table["runs_failed"] = grouped["status"].apply(lambda s: int((s != "ok").sum()))
     ok = df[df["status"] == "ok"].groupby(keys, sort=True)
-    for c in outcomes:
-        table[f"{c} mean"] = ok[c].mean()
-        table[f"{c} sd"] = ok[c].std(ddof=1)
-    return table.reset_index()
+    parts = [grouped[params].first()] if params else []
+    parts.append(pd.DataFrame({"runs_ok": grouped["status"].apply(lambda s: int((s == "ok").sum())),
+                               "runs_failed": grouped["status"].apply(lambda s: int((s != "ok").sum()))}))
+    if outcomes:
+        means, sds = ok[outcomes].mean(), ok[outcomes].std(ddof=1)
+        stats = {}
+        for c in outcomes:
+            stats[f"{c} mean"] = means[c]
+            stats[f"{c} sd"] = sds[c]
+        parts.append(pd.DataFrame(stats))
+    return pd.concat(parts, axis=1).reset_index()
 
 
 def _point_means(data: SweepData, scenario: str, outcome: str) -> np.ndarray:

@@ -65,6 +65,34 @@ def scenario_ref(loaded: LoadedSpec, i: int) -> tuple[ScenarioRef, list[dict]]:
     return ref, files
 
 
+def _base_problems(loaded: LoadedSpec, exc: UserError, label: str, s: int) -> list[str]:
+    """Messages for a scenario that does not load with the fixed set and each parameter's
+    first value: a bad path is blamed on its parameter or `set:` entry, the rest on `set:`
+    (or the scenario entry when there is no `set:`)."""
+    spec = loaded.spec
+    out, rest = [], []
+    for m in exc.messages:
+        owner = None
+        if m.startswith("override ") and not _OVERRIDE_PREFIX.match(m):
+            dotted = m[len("override "):].split(":", 1)[0]
+            for i, p in enumerate(spec.parameters):
+                if p.path == dotted:
+                    owner = ("parameters", i, "path")
+            if owner is None and dotted in spec.set:
+                owner = ("set", dotted)
+        if owner is None:
+            rest.append(m)
+        else:
+            out.append(loaded.message(owner, f"{dotted} is rejected by scenario {label}: "
+                                             f"{_OVERRIDE_PREFIX.sub('', m)}"))
+    if rest:
+        where = ("set",) if spec.set else ("parameters",) if spec.parameters else ("scenarios", s)
+        what = " with the set: values and each parameter's first value" if spec.set or spec.parameters else ""
+        out.append(loaded.message(where, f"scenario {label} does not load{what}: "
+                                         + "; ".join(_OVERRIDE_PREFIX.sub("", m) for m in rest)))
+    return out
+
+
 def check_parameters(loaded: LoadedSpec, refs: list[ScenarioRef]) -> list[dict]:
     """Load each scenario with each probe value of each parameter (and the fixed set).
 
@@ -78,25 +106,24 @@ def check_parameters(loaded: LoadedSpec, refs: list[ScenarioRef]) -> list[dict]:
         if p.path in RESERVED:
             problems.append(loaded.message(("parameters", i, "path"),
                                            f"'{p.path}' is a results column name (a scenario field path)"))
+    first = {p.path: p.probe_values()[0] for p in spec.parameters}
+    base_overrides = {**spec.set, **first}
     for s, ref in enumerate(refs):
         path = loaded.scenario_path(s)
         try:
-            base = load_scenario(path, overrides=dict(spec.set))
+            base = load_scenario(path, overrides=base_overrides)
             poles.append({k: list(v) for k, v in base.poles.items()})
         except UserError as exc:
-            where = ("set",) if spec.set else ("scenarios", s)
-            problems.append(loaded.message(where, f"scenario {ref.label} does not load: {_inner(exc)}"))
+            problems += _base_problems(loaded, exc, ref.label, s)
             continue
         for i, p in enumerate(spec.parameters):
             field = "values" if p.values is not None else "bounds"
-            for value in p.probe_values():
+            for value in p.probe_values()[1:]:
                 try:
-                    load_scenario(path, overrides={**spec.set, p.path: value})
+                    load_scenario(path, overrides={**base_overrides, p.path: value})
                 except UserError as exc:
-                    bad_path = all(m.startswith("override ") and not _OVERRIDE_PREFIX.match(m)
-                                   for m in exc.messages)
                     problems.append(loaded.message(
-                        ("parameters", i, "path" if bad_path else field),
+                        ("parameters", i, field),
                         f"{p.path} = {value!r} is rejected by scenario {ref.label}: {_inner(exc)}"))
                     break
     if problems:

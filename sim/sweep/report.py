@@ -78,9 +78,11 @@ def write_report(data: SweepData, summary: pd.DataFrame, sens: pd.DataFrame, not
         "<h2>Sensitivity</h2>",
     ]
     if sens is not None and not sens.empty:
-        wide = sens.pivot_table(index=["scenario", "outcome", "parameter"], columns="index",
-                                values="value", sort=False).reset_index()
-        parts.append(_table(wide, "{:.3f}"))
+        from sim.commands.analyze import sensitivity_wide
+
+        parts.append("<p class='note'>Each index with the half-width of its 95% bootstrap interval "
+                     "(SALib); indices are computed on the mean over replications at each point.</p>")
+        parts.append(_table(sensitivity_wide(sens)))
     parts += [f"<p class='note'>{html.escape(n)}</p>" for n in notes]
     parts += [
         "<h2>Outcome distributions</h2>", _img(plots.get("distributions"), "outcome distributions"),
