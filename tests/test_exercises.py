@@ -93,11 +93,16 @@ def test_bad_input_exits_2_with_one_clear_message(capsys, argv, message):
     assert message in capsys.readouterr().err
 
 
-def test_without_the_dashboard_command_it_says_so(capsys, monkeypatch):
+def test_without_the_dashboard_command_it_says_so(monkeypatch):
+    from sim.commands.exercise import open_dashboard
+    from sim.errors import UserError
+
     monkeypatch.setitem(sys.modules, "sim.commands.dashboard", None)   # import fails
-    assert main(["exercise", "europe_alone"]) == 2
-    err = capsys.readouterr().err
-    assert "dashboard is not available" in err and "--no-dashboard" in err
+    with pytest.raises(UserError) as err:
+        open_dashboard(EXERCISE_DIR / "europe_alone" / "scenario.yaml", None, None, "europe_alone")
+    message = err.value.messages[0]
+    assert "dashboard is not available" in message
+    assert "blocsim exercise europe_alone --no-dashboard" in message
 
 
 def test_it_opens_the_scenario_in_the_dashboard(capsys, monkeypatch):
@@ -256,3 +261,14 @@ def test_europe_replaces_us_arms_with_arms_not_money():
     assert front["money"] == pytest.approx(front["pullback"], abs=0.05)
     assert front["arms"] < front["pullback"]
     assert affinity(pullback, "USA", "UKR") < affinity(stay, "USA", "UKR")
+
+
+def test_the_real_dashboard_command_accepts_what_the_exercise_passes(monkeypatch):
+    dashboard = pytest.importorskip("sim.commands.dashboard")
+    from sim.commands.exercise import open_dashboard
+
+    calls = []
+    monkeypatch.setattr(dashboard, "run", lambda args: calls.append(args) or 0)   # do not serve
+    scenario = EXERCISE_DIR / "europe_alone" / "scenario.yaml"
+    assert open_dashboard(scenario, "127.0.0.1", 8797, "europe_alone") == 0
+    assert Path(calls[0].scenario) == scenario and calls[0].host == "127.0.0.1" and calls[0].port == 8797
