@@ -1,0 +1,322 @@
+"""The dashboard, end to end, in headless Chromium against a live server started by the fixture.
+
+Each test opens its own browser context, which the server treats as a separate page with
+its own run. Screenshots of the main views go to test-output/screenshots/.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+
+OUT = Path(__file__).resolve().parents[2] / "test-output"
+
+pytestmark = pytest.mark.browser
+
+CHARTS = ["network", "heatmap", "compare", "blocs", "lean", "arms", "aid", "pressure", "front"]
+
+# Clicks Step and resolves with [header ms, all charts redrawn ms] measured in the page.
+STEP_AND_TIME = """async (target) => {
+  const t0 = performance.now();
+  let header = null;
+  const before = Array.from(document.querySelectorAll('[data-rendered]')).map(c => c.dataset.rendered);
+  document.querySelector('button.blocsim-step').click();
+  for (let i = 0; i < 2000; i++) {
+    const h = document.querySelector('.blocsim-header-line [data-step]');
+    if (h && h.dataset.step === String(target)) {
+      if (header === null) header = performance.now() - t0;
+      const revs = Array.from(document.querySelectorAll('[data-rendered]')).map(c => c.dataset.rendered);
+      if (new Set(revs).size === 1 && revs.every((r, k) => r !== before[k])) return [header, performance.now() - t0];
+    }
+    await new Promise(r => setTimeout(r, 2));
+  }
+  return null;
+}"""
+
+
+def step_of(page) -> int:
+    return int(page.locator(".blocsim-header-line [data-step]").get_attribute("data-step"))
+
+
+def wait_ready(page) -> None:
+    """Wait until the header is shown and every chart has drawn the same revision."""
+    page.locator(".blocsim-header-line [data-step]").wait_for()
+    try:
+        page.wait_for_function(
+            """(n) => { const r = Array.from(document.querySelectorAll('[data-rendered]')).map(c => c.dataset.rendered);
+                       return r.length >= n && new Set(r).size === 1 && r[0] !== '-1'; }""", arg=len(CHARTS))
+    except Exception:
+        state = page.evaluate("""() => Array.from(document.querySelectorAll('[data-chart]')).map(
+            c => c.dataset.chart + ':' + (c.querySelector('[data-rendered]') || {dataset: {}}).dataset.rendered)""")
+        raise AssertionError(f"charts did not all draw the latest revision: {state}") from None
+
+
+def wait_step(page, n: int, timeout: float = 30_000) -> None:
+    page.wait_for_function(
+        """(n) => { const h = document.querySelector('.blocsim-header-line [data-step]');
+                   return h && h.dataset.step === String(n); }""", arg=n, timeout=timeout)
+    wait_ready(page)
+
+
+def pixels(page, chart: str) -> str:
+    """What a chart shows right now, as its canvas' PNG data URL."""
+    return page.evaluate("(n) => document.querySelector(`[data-chart=${n}] canvas`).toDataURL()", chart)
+
+
+def pick(page, css: str, option: str) -> None:
+    """Choose ``option`` in the Vuetify select that carries class ``css``."""
+    menu = page.locator(".menuable__content__active")
+    menu.wait_for(state="detached")
+    page.locator(f"{css} .v-select__slot").click()
+    item = menu.locator(".v-list-item", has_text=option).first
+    item.wait_for()
+    page.wait_for_timeout(150)  # the menu slides in; a click during the transition can miss
+    item.click()
+    if "v-select--is-multi" not in (page.locator(css).get_attribute("class") or "") and menu.count():
+        menu.wait_for(state="detached")
+
+
+def log_text(page) -> str:
+    return page.locator(".blocsim-log").inner_text()
+
+
+def open_dashboard(new_page, url):
+    page = new_page(url)
+    wait_ready(page)
+    return page
+
+
+def test_page_loads_with_every_asset_local(dashboard_url, new_page, shot):
+    page = open_dashboard(new_page, dashboard_url)
+    page.wait_for_load_state("networkidle")
+    rule = page.locator(".blocsim-active-rule").inner_text()
+    assert "Alignment rule" in rule and len(rule) > len("Alignment rule: ")
+    assert page.locator("[data-chart] canvas").count() >= len(CHARTS)
+    shot(page, "01-loaded")
+    assert any("/_solara/cdn/" in u for u in page.net.urls), "expected assets served by the local proxy"
+    assert not page.net.external(), page.net.external()
+    assert not page.net.asset_failures(), page.net.asset_failures()
+
+
+def test_pick_scenario_then_ten_steps_change_network_plots_and_log(dashboard_url, new_page, shot):
+    page = open_dashboard(new_page, dashboard_url)
+    pick(page, ".blocsim-scenario", "teaching_islands")
+    page.wait_for_function("() => document.querySelector('.blocsim-scn').innerText.includes('Archipelago')")
+    wait_ready(page)
+    assert step_of(page) == 0
+    assert "0 of 0 actions" in page.locator(".blocsim-log-count").inner_text()
+    pick(page, ".blocsim-scenario", "feb2022_baseline")
+    page.wait_for_function("() => document.querySelector('.blocsim-scn').innerText.includes('Feb 2022')")
+    wait_ready(page)
+    before = {c: pixels(page, c) for c in ("network", "heatmap", "blocs", "lean", "arms", "front")}
+    page.locator("button.blocsim-step10").click()
+    wait_step(page, 10)
+    after = {c: pixels(page, c) for c in before}
+    unchanged = [c for c in before if before[c] == after[c]]
+    assert not unchanged, f"charts did not change after 10 steps: {unchanged}"
+    count = page.locator(".blocsim-log-count").inner_text()
+    assert int(count.split()[0]) > 10, count
+    text = log_text(page)
+    assert "because" in text, "log sentences should give reasons"
+    page.set_viewport_size({"width": 1600, "height": 3300})
+    shot(page, "02-after-10-steps-full")
+    shot(page.locator(".blocsim-panel-log"), "03-event-log")
+    shot(page.locator("[data-chart=heatmap]"), "04-heatmap")
+
+
+def test_click_country_opens_inspector_and_log_filters(dashboard_url, new_page, shot):
+    page = open_dashboard(new_page, dashboard_url)
+    page.locator("button.blocsim-step10").click()
+    wait_step(page, 10)
+    x, y = page.evaluate("""() => {
+        const el = document.querySelector('[data-chart=network] [data-rendered]');
+        const ch = el.__blocsimChart;
+        const node = ch.getOption().series[0].data.find(d => d.name === 'RUS');
+        const [px, py] = ch.convertToPixel({seriesIndex: 0}, [node.x, node.y]);
+        const r = el.getBoundingClientRect();
+        return [r.left + px, r.top + py];
+    }""")
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+    inspector = page.locator("[data-inspector=RUS]")
+    inspector.wait_for()
+    card = page.locator(".blocsim-inspector").inner_text()
+    for field in ("Russia", "Doctrine", "stock", "Partners", "Sanctioned by", "Needs"):
+        assert field in card, f"{field!r} missing from the inspector"
+    shot(page.locator(".blocsim-inspector"), "05-inspector")
+    # filter the log to one actor and one kind
+    total = int(page.locator(".blocsim-log-count").inner_text().split()[0])
+    pick(page, ".blocsim-filter-kind", "sanction")
+    page.keyboard.press("Escape")
+    page.wait_for_function(f"() => parseInt(document.querySelector('.blocsim-log-count').innerText) < {total}")
+    kinds = page.locator(".blocsim-log tr[data-kind]").evaluate_all("rows => rows.map(r => r.dataset.kind)")
+    assert kinds and set(kinds) == {"sanction"}
+
+
+def test_injects_show_in_the_log(dashboard_url, new_page, shot):
+    page = open_dashboard(new_page, dashboard_url)
+    # a scheduled event, applied now
+    page.locator(".blocsim-inject-event .v-select__slot").click()
+    first = page.locator(".menuable__content__active .v-list-item").first
+    event_id = first.inner_text().split(":")[0].strip()
+    first.click()
+    page.locator("button.blocsim-inject-event-go").click()
+    page.locator(".blocsim-inject-message").wait_for()
+    assert "Queued event" in page.locator(".blocsim-inject-message").inner_text()
+    # a composed action
+    pick(page, ".blocsim-inject-actor", "PRK")
+    pick(page, ".blocsim-inject-kind", "arms_transfer")
+    pick(page, ".blocsim-inject-target", "RUS")
+    page.locator(".blocsim-inject-amount input").fill("123456")
+    page.locator("button.blocsim-inject-go").click()
+    page.wait_for_function("() => document.querySelector('.blocsim-inject-message').innerText.includes('PRK')")
+    page.locator("button.blocsim-step").click()
+    wait_step(page, 1)
+    injected = page.locator(".blocsim-log tr[data-inject]")
+    assert injected.count() >= 2, (f"expected the event {event_id} and the composed action as injects; "
+                                   f"step {step_of(page)}, log: {log_text(page)[:1500]}")
+    texts = injected.all_inner_texts()
+    assert any("North Korea" in t and "123" in t for t in texts), texts
+    shot(page.locator(".blocsim-panel-injects"), "06-injects")
+    # absurd amount: a message, nothing queued
+    page.locator(".blocsim-inject-amount input").fill("-5")
+    page.locator("button.blocsim-inject-go").click()
+    page.wait_for_function("() => document.querySelector('.blocsim-inject-message').innerText.includes('amount')")
+
+
+def test_invalid_upload_and_absurd_values_show_messages_and_server_stays_up(
+        dashboard_url, new_page, shot, tmp_path, dashboard):
+    page = open_dashboard(new_page, dashboard_url)
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("name: Broken\ndescription: x\nactors:\n  AAA: {name: A, economy: -5}\n"
+                   "  BBB: {name: B, doctrin: hedger}\n")
+    page.locator("input[data-upload=scenario]").set_input_files(str(bad))
+    errors = page.locator(".blocsim-errors")
+    errors.wait_for()
+    text = errors.inner_text()
+    assert "broken.yaml:4: actors.AAA.economy" in text
+    assert "broken.yaml:5: actors.BBB.doctrin" in text and "did you mean 'doctrine'" in text
+    assert "Feb 2022" in page.locator(".blocsim-scn").inner_text(), "the current run must stay loaded"
+    shot(page.locator(".blocsim-controls"), "07-upload-error")
+    junk = tmp_path / "junk.yaml"
+    junk.write_bytes(b"\x00\xff\xfe not yaml: [")
+    page.locator("input[data-upload=scenario]").set_input_files(str(junk))
+    page.wait_for_function("() => document.querySelector('.blocsim-errors').innerText.includes('junk.yaml')")
+    # absurd settings
+    page.locator(".blocsim-seed input").fill("-3")
+    page.locator(".blocsim-steps input").fill("100000000")
+    page.locator("button.blocsim-apply").click()
+    page.wait_for_function("() => document.querySelector('.blocsim-errors').innerText.includes('steps: got')")
+    assert "seed: got '-3'" in page.locator(".blocsim-errors").inner_text()
+    # stepping past the end
+    page.locator(".blocsim-seed input").fill("7")
+    page.locator(".blocsim-steps input").fill("2")
+    page.locator("button.blocsim-apply").click()
+    page.wait_for_function("() => document.querySelector('.blocsim-stepinfo').innerText.includes('/ 2')")
+    page.locator("button.blocsim-step10").click()
+    wait_step(page, 2)
+    page.locator("button.blocsim-step").click()
+    page.wait_for_function("() => (document.querySelector('.blocsim-errors') || {innerText: ''}).innerText"
+                           ".includes('last step')")
+    assert step_of(page) == 2
+    # a valid upload then loads
+    good = tmp_path / "mini.yaml"
+    good.write_text("extends: teaching_islands.yaml\nname: Mini upload\ndescription: an uploaded variant\nsteps: 5\n")
+    page.locator("input[data-upload=scenario]").set_input_files(str(good))
+    page.wait_for_function("() => document.querySelector('.blocsim-scn').innerText.includes('Mini upload')")
+    assert dashboard.proc.poll() is None, "the server died"
+    assert new_page(dashboard_url).locator(".blocsim-header-line").wait_for() is None
+
+
+def test_exports_download_csv_jsonl_and_png(dashboard_url, new_page, tmp_path):
+    page = open_dashboard(new_page, dashboard_url)
+    page.locator("button.blocsim-step10").click()
+    wait_step(page, 10)
+
+    def download(locator):
+        with page.expect_download() as d:
+            locator.click()
+        path = tmp_path / d.value.suggested_filename
+        d.value.save_as(path)
+        return path
+
+    series = download(page.get_by_role("button", name="Series (CSV)", exact=True))
+    rows = list(csv.DictReader(io.StringIO(series.read_text())))
+    assert series.suffix == ".csv" and len(rows) == 11 and "polarization" in rows[0]
+    assert [int(r["step"]) for r in rows] == list(range(11))
+    log = download(page.get_by_role("button", name="Event log (JSONL)"))
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    assert log.suffix == ".jsonl" and records and all("reason" in r for r in records)
+    assert max(r["step"] for r in records) == 10
+    for chart in ("network", "heatmap", "blocs"):
+        png = download(page.locator(f"[data-png={chart}]"))
+        data = png.read_bytes()
+        assert png.suffix == ".png" and data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000, chart
+
+
+def test_two_browser_contexts_have_independent_runs(dashboard_url, new_page):
+    a = open_dashboard(new_page, dashboard_url)
+    b = open_dashboard(new_page, dashboard_url)
+    for _ in range(3):
+        target = step_of(a) + 1
+        a.locator("button.blocsim-step").click()
+        wait_step(a, target)
+    assert step_of(a) == 3 and step_of(b) == 0
+    pick(b, ".blocsim-scenario", "teaching_islands")
+    b.wait_for_function("() => document.querySelector('.blocsim-scn').innerText.includes('Archipelago')")
+    wait_ready(b)
+    b.locator("button.blocsim-step").click()
+    wait_step(b, 1)
+    a.reload()
+    wait_ready(a)  # a reload is a new page: it starts afresh, but b is untouched
+    assert "Archipelago" in b.locator(".blocsim-scn").inner_text() and step_of(b) == 1
+    assert "Feb 2022" in a.locator(".blocsim-scn").inner_text()
+
+
+def test_step_redraw_under_300ms_and_play_at_5_per_second(dashboard_url, new_page, shot):
+    page = open_dashboard(new_page, dashboard_url)
+    timings = []
+    for k in range(1, 11):
+        t = page.evaluate(STEP_AND_TIME, k)
+        assert t is not None, f"step {k} never finished redrawing"
+        timings.append(t[1])
+    median, worst = statistics.median(timings), max(timings)
+    # from step 0, play at 10 steps/s for 2.5 s while counting animation frames (a frozen page draws none)
+    page.locator("button.blocsim-reset").click()
+    wait_step(page, 0)
+    page.locator(".blocsim-speed button", has_text="10").click()
+    page.wait_for_function("() => document.querySelector('.blocsim-speed .v-btn--active').innerText.trim() === '10'")
+    page.evaluate("""() => { window.__gaps = []; let last = performance.now();
+        const tick = (t) => { window.__gaps.push(t - last); last = t; if (window.__count) requestAnimationFrame(tick); };
+        window.__count = true; requestAnimationFrame(tick); }""")
+    s0, t0 = step_of(page), time.perf_counter()
+    page.locator("button.blocsim-play").click()
+    page.wait_for_timeout(2500)
+    s1, t1 = step_of(page), time.perf_counter()
+    pause_ms = page.evaluate("""async () => {  // Pause, while the page is redrawing
+        const t0 = performance.now(); document.querySelector('button.blocsim-play').click();
+        while (!document.querySelector('button.blocsim-play').innerText.includes('PLAY')
+               && performance.now() - t0 < 5000) await new Promise(r => setTimeout(r, 5));
+        return performance.now() - t0; }""")
+    rate = (s1 - s0) / (t1 - t0)
+    max_gap = page.evaluate("() => { window.__count = false; return Math.max(...window.__gaps.slice(1)); }")
+    page.wait_for_timeout(500)
+    paused_at = step_of(page)
+    page.wait_for_timeout(800)
+    assert step_of(page) == paused_at, "Pause did not stop the run"
+    figures = {"step_redraw_ms_median": round(median), "step_redraw_ms_max": round(worst),
+               "step_redraw_ms": [round(t) for t in timings], "play_steps_per_s_at_10": round(rate, 2),
+               "play_max_frame_gap_ms": round(max_gap), "pause_ms": round(pause_ms)}
+    OUT.mkdir(exist_ok=True)
+    (OUT / "dashboard-perf.json").write_text(json.dumps(figures, indent=1))
+    print("dashboard responsiveness:", figures)
+    assert median < 300, figures
+    assert rate >= 5, figures
+    assert max_gap < 1000, figures
+    assert pause_ms < 1000, figures

@@ -1,0 +1,140 @@
+"""The dashboard's per-page session, without a browser: what a user would see change."""
+
+import json
+
+import numpy as np
+import pytest
+
+from viz.session import Session, parse_overrides
+
+BROKEN = "name: Broken\ndescription: x\nactors:\n  AAA: {name: A, economy: -5}\n  BBB: {name: B, doctrin: hedger}\n"
+
+
+@pytest.fixture
+def session():
+    return Session("teaching_islands")
+
+
+def test_loads_a_scenario_and_steps_forward(session):
+    f0 = session.frame()
+    assert f0.step == 0 and f0.n >= 2 and f0.rule and f0.rule_title
+    assert session.step(3) == []
+    f3 = session.frame()
+    assert f3.step == 3 and f3.revision > f0.revision
+    assert len(f3.series) == 4 and f3.events, "three steps give four rows of series and some actions"
+    assert f0.step == 0, "a frame is a snapshot: stepping never changes an earlier one"
+
+
+def test_stepping_past_the_end_is_a_message_not_an_error(session):
+    assert session.configure(steps=2) == []
+    assert session.step(10) == [] and session.frame().step == 2
+    assert "last step (2)" in session.step(1)[0]
+    assert session.frame().step == 2
+
+
+def test_bad_upload_reports_file_line_and_field_and_keeps_the_run(session):
+    session.step(2)
+    errors = session.load_upload("broken.yaml", BROKEN)
+    assert any(e.startswith("broken.yaml:4: actors.AAA.economy") for e in errors)
+    assert any("did you mean 'doctrine'" in e for e in errors)
+    assert session.frame().step == 2 and session.frame().source == "teaching_islands"
+
+
+@pytest.mark.parametrize("name, text, size, expected", [
+    ("bin.yaml", "\x00\x01 nope", 9, "bin.yaml:1: the file holds binary data"),
+    ("big.yaml", None, 50_000_000, "a scenario must be under"),
+    ("list.yaml", "- 1\n- 2\n", 8, "list.yaml:1"),
+    ("cut.yaml", "a: [1, 2", 8, "cut.yaml:1"),
+])
+def test_every_kind_of_bad_upload_gets_a_message(session, name, text, size, expected):
+    errors = session.load_upload(name, text, size)
+    assert errors and expected in errors[0]
+
+
+def test_a_valid_upload_replaces_the_run(session):
+    text = "extends: teaching_islands.yaml\nname: Uploaded variant\ndescription: d\nsteps: 4\n"
+    assert session.load_upload("variant.yaml", text) == []
+    f = session.frame()
+    assert f.scenario == "Uploaded variant" and f.steps == 4 and f.source == "variant.yaml"
+
+
+@pytest.mark.parametrize("kwargs, expected", [
+    ({"seed": "abc"}, "seed: got 'abc'"),
+    ({"seed": -1}, "seed: got -1"),
+    ({"steps": 0}, "steps: got 0"),
+    ({"steps": "1e9"}, "steps: got '1e9'"),
+    ({"rule": "astrology"}, "unknown rule 'astrology'"),
+    ({"overrides": {"actors.NOPE.reputation_concern": 0.5}}, "no field actors.NOPE"),
+])
+def test_absurd_settings_get_messages_and_leave_the_run_alone(session, kwargs, expected):
+    session.step(1)
+    errors = session.configure(**kwargs)
+    assert errors and expected in " ".join(errors)
+    assert session.frame().step == 1
+
+
+def test_seed_makes_runs_reproducible():
+    a, b = Session("teaching_islands"), Session("teaching_islands")
+    a.step(5), b.step(5)
+    assert np.array_equal(a.frame().affinity, b.frame().affinity)
+    assert [e["sentence"] for e in a.frame().events] == [e["sentence"] for e in b.frame().events]
+
+
+def test_injects_apply_at_the_next_step_and_are_logged_as_injects():
+    s = Session("feb2022_baseline")
+    event = s.frame().scheduled[0]["id"]
+    assert s.inject_event(event) == []
+    assert s.inject_action("arms_transfer", "PRK", "RUS", "shells", "50000") == []
+    assert not [e for e in s.frame().events if e["source"].startswith("inject")], "nothing happens before a step"
+    s.step(1)
+    injected = [e for e in s.frame().events if e["source"].startswith("inject")]
+    assert any(e["actor"] == "PRK" and e["target"] == "RUS" for e in injected)
+    assert any(e["source"] == f"inject:{event}" or e["source"] == "inject" for e in injected)
+
+
+@pytest.mark.parametrize("args, expected", [
+    (("arms_transfer", "PRK", "PRK", "shells", 1), "cannot act on itself"),
+    (("arms_transfer", "XXX", "RUS", "shells", 1), "actor:"),
+    (("teleport", "PRK", "RUS", None, 1), "unknown action"),
+    (("arms_transfer", "PRK", "RUS", "shells", "lots"), "amount: got 'lots'"),
+    (("arms_transfer", "PRK", "RUS", "shells", float("nan")), "amount"),
+    (("arms_transfer", "PRK", "RUS", "bananas", 1), "item: arms_transfer needs one of"),
+    (("sanction", "USA", "RUS", "banks", 5), "intensity"),
+])
+def test_bad_composed_injects_get_messages(args, expected):
+    s = Session("feb2022_baseline")
+    errors = s.inject_action(*args)
+    assert errors and expected in " ".join(errors)
+
+
+def test_pinned_run_keeps_its_series_for_comparison(session):
+    session.step(3)
+    assert session.pin() == []
+    session.reset()
+    session.step(1)
+    f = session.frame()
+    assert f.pinned is not None and len(f.pinned.series) == 4 and len(f.series) == 2
+
+
+def test_exports_match_the_run(session):
+    session.step(3)
+    csv_lines = session.series_csv().strip().splitlines()
+    assert csv_lines[0].startswith("step") and len(csv_lines) == 5
+    records = [json.loads(line) for line in session.events_jsonl().splitlines()]
+    assert records and {r["step"] for r in records} <= {1, 2, 3} and all("reason" in r for r in records)
+    assert session.agents_csv().count("\n") == 4 * session.frame().n + 1
+
+
+def test_two_sessions_are_independent():
+    a, b = Session("teaching_islands"), Session("teaching_islands")
+    a.step(4)
+    assert b.frame().step == 0
+    b.load_shipped("feb2022_baseline")
+    assert a.frame().scenario != b.frame().scenario and a.frame().step == 4
+
+
+def test_parse_overrides_reads_values_and_reports_bad_lines():
+    values, errors = parse_overrides("actors.CHN.reputation_concern = 0.9\n# comment\n\nevents.x.enabled = false\n")
+    assert values == {"actors.CHN.reputation_concern": 0.9, "events.x.enabled": False} and not errors
+    _, errors = parse_overrides("just words\n")
+    assert errors and "line 1" in errors[0]

@@ -1,0 +1,116 @@
+"""Chart and view builders without a browser: what each view would show for a small run."""
+
+import json
+
+import numpy as np
+import pytest
+
+from viz.components.echart import option_json
+from viz.components.eventlog import events_html, filter_events
+from viz.components.heatmap import bloc_order, heatmap_option
+from viz.components.inspector import inspect
+from viz.components.network import network_option
+from viz.components.timeseries import compare_option, indicators, standard_charts
+from viz.layout import affinity_layout
+from viz.session import Session
+from viz.theme import bloc_colour
+
+
+@pytest.fixture(scope="module")
+def frame():
+    s = Session("feb2022_baseline")
+    s.step(6)
+    return s.frame()
+
+
+def test_layout_puts_allies_together_and_enemies_apart():
+    A = -np.ones((6, 6))
+    A[:3, :3] = A[3:, 3:] = 1.0
+    X = affinity_layout(A)
+    within = np.linalg.norm(X[0] - X[1])
+    across = np.linalg.norm(X[0] - X[4])
+    assert across > 3 * within
+    Y = affinity_layout(A + 0.01, previous=X)
+    assert np.abs(X - Y).max() < 0.2, "a small change in affinity moves nodes a little, not a jump"
+
+
+def test_network_nodes_are_sized_by_power_coloured_by_bloc_with_flow_arrows(frame):
+    opt = network_option(frame, frame.positions)
+    series = opt["series"][0]
+    nodes = {n["name"]: n for n in series["data"]}
+    assert set(nodes) == set(frame.ids)
+    i_big, i_small = int(np.argmax(frame.power)), int(np.argmin(frame.power))
+    assert nodes[frame.ids[i_big]]["symbolSize"] > nodes[frame.ids[i_small]]["symbolSize"]
+    cats = series["categories"]
+    for i, a in enumerate(frame.ids):
+        assert cats[nodes[a]["category"]]["itemStyle"]["color"] == bloc_colour(int(frame.bloc[i]))
+    arrows = [ln for ln in series["links"] if ln.get("symbol") == ["none", "arrow"]]
+    assert arrows, "six months of the baseline move arms or aid"
+    signed = [ln for ln in series["links"] if "value" in ln]
+    assert any(ln["value"] < 0 for ln in signed) and any(ln["value"] > 0 for ln in signed)
+    json.loads(option_json(opt))  # serialisable
+
+
+def test_heatmap_groups_each_bloc_together(frame):
+    order = bloc_order(frame)
+    blocs = [int(frame.bloc[i]) for i in order]
+    seen = []
+    for b in blocs:
+        if not seen or seen[-1] != b:
+            assert b not in seen, f"bloc {b} is split in the ordering {blocs}"
+            seen.append(b)
+    opt = heatmap_option(frame)
+    assert len(opt["series"][0]["data"]) == frame.n ** 2
+    assert [x["value"] for x in opt["xAxis"]["data"]] == [frame.ids[i] for i in order]
+
+
+def test_time_series_cover_what_the_issue_lists(frame):
+    charts = {name: opt for name, _, opt in standard_charts(frame)}
+    assert set(charts) >= {"blocs", "lean", "arms", "pressure", "front"}
+    for name, opt in charts.items():
+        assert opt["series"], f"{name} chart is empty"
+        for s in opt["series"]:
+            assert len(s["data"]) == frame.step + 1
+    assert any("front" in s["name"] for s in charts["front"]["series"])
+
+
+def test_comparison_overlays_the_pinned_run_on_the_same_axes():
+    s = Session("feb2022_baseline")
+    s.step(4)
+    s.pin()
+    s.reset()
+    s.inject_action("arms_transfer", "PRK", "RUS", "shells", 2_000_000)
+    s.step(4)
+    f = s.frame()
+    keys = [i.key for i in indicators(f) if i.key in ("series:polarization", "actor:lean:PRK")]
+    opt = compare_option(f, keys)
+    names = [x["name"] for x in opt["series"]]
+    assert len(names) == 4 and sum("(pinned)" in n for n in names) == 2
+    dashed = [x for x in opt["series"] if x["lineStyle"]["type"] == "dashed"]
+    assert all("(pinned)" in x["name"] for x in dashed)
+
+
+def test_event_log_filters_by_actor_kind_step_and_text(frame):
+    rows = filter_events(frame.events, actors=["RUS"])
+    assert rows and all("RUS" in (r["actor"], r["target"]) for r in rows)
+    kinds = filter_events(frame.events, kinds=["sanction"])
+    assert kinds and {r["kind"] for r in kinds} == {"sanction"}
+    last = filter_events(frame.events, step=frame.step)
+    assert last and {r["step"] for r in last} == {frame.step}
+    assert filter_events(frame.events)[0]["step"] == frame.step, "newest first"
+    html = events_html([{"step": 1, "actor": "A", "target": "B", "kind": "x", "source": "inject",
+                         "sentence": "<script>alert(1)</script> because"}])
+    assert "<script>" not in html and "&lt;script&gt;" in html and "data-inject" in html
+
+
+def test_inspector_lists_stocks_partners_and_sanctions(frame):
+    d = inspect(frame, "RUS")
+    assert d["name"] == "Russia" and d["doctrine"]
+    assert {s["item"] for s in d["stocks"]} == {"shells", "drones", "missiles", "air_defence", "troops"}
+    assert d["partners"] and d["rivals"] and d["sanctioned_by"]
+    assert all(v > 0 for _, v in d["partners"]) and all(v < 0 for _, v in d["rivals"])
+    assert inspect(frame, "NOPE") is None
+
+
+def test_option_json_turns_nan_into_null():
+    assert option_json({"a": [np.float64("nan"), np.int64(3)]}) == '{"a":[null,3]}'

@@ -1,0 +1,1 @@
+"""blocsim's Solara dashboard. It reads only the public API of ``sim``."""

@@ -1,0 +1,187 @@
+"""The dashboard page: wires a per-page `Session` to the views. Serve it with
+``blocsim dashboard`` (or ``solara run viz/app.py`` with the environment from viz.server)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import solara
+
+from sim.scenario import shipped_scenarios
+from viz.components.controls import Controls
+from viz.components.eventlog import EventLogView
+from viz.components.exports import ExportsView
+from viz.components.guard import Guard
+from viz.components.header import Header
+from viz.components.heatmap import HeatmapView
+from viz.components.injects import InjectsView
+from viz.components.inspector import Inspector
+from viz.components.messages import Messages
+from viz.components.network import NetworkView
+from viz.components.timeseries import CompareView, TimeSeriesView
+from viz.server import SCENARIO_ENV
+from viz.session import Session, parse_overrides
+
+MAX_CATCH_UP = 5  # most steps run between two redraws while playing
+
+CSS = """
+.blocsim-header { position: sticky; top: 0; z-index: 20; background: #fff; border-bottom: 1px solid #ddd;
+  padding: 6px 12px; margin-bottom: 12px; }
+.blocsim-header-line { display: flex; flex-wrap: wrap; gap: 18px; align-items: baseline; font-size: 15px; }
+.blocsim-brand { font-weight: 700; font-size: 20px; color: #1f3b70; }
+.blocsim-scn { font-weight: 600; }
+.blocsim-active-rule { background: #eef3fb; border: 1px solid #c9d6ee; border-radius: 12px; padding: 1px 10px; }
+.blocsim-active-rule code { font-size: 12px; background: none; color: #555; }
+.blocsim-citation { font-size: 11px; color: #777; display: block; }
+.blocsim-table { border-collapse: collapse; width: 100%; font-size: 13px; }
+.blocsim-table th { text-align: left; border-bottom: 1px solid #ccc; padding: 2px 6px; position: sticky; top: 0;
+  background: #fafafa; }
+.blocsim-table td { border-bottom: 1px solid #eee; padding: 2px 6px; vertical-align: top; }
+.blocsim-log tr[data-inject] td { background: #fff4e0; }
+.blocsim-panel { padding: 8px !important; margin-bottom: 12px; }
+.blocsim-panel-title { font-weight: 600; font-size: 15px; margin-bottom: 4px; display: block; }
+"""
+
+
+def _scenario_names() -> list[str]:
+    return [s.name for s in shipped_scenarios()]
+
+
+@solara.component
+def Page():
+    """One browser page: its own session, so two pages never share a run."""
+    session = solara.use_memo(lambda: Session(os.environ.get(SCENARIO_ENV) or None), [])
+    frame, set_frame = solara.use_state(session.frame())
+    errors, set_errors = solara.use_state(list(session.startup_errors))
+    playing, set_playing = solara.use_state(False)
+    speed, set_speed = solara.use_state(5)
+    burst, set_burst = solara.use_state(0)   # >0: that many steps requested in the background
+    busy, set_busy = solara.use_state(False)
+    selected, set_selected = solara.use_state(None)
+    scenarios = solara.use_memo(_scenario_names, [])
+
+    def refresh(errs: list[str] | None = None):
+        set_frame(session.frame())
+        if errs is not None:
+            set_errors(errs)
+
+    def on_step(n: int):
+        if n == 1:
+            refresh(session.step(1))
+        else:
+            set_burst(n)
+
+    def burst_worker(cancel: threading.Event):
+        if burst <= 0:
+            return
+        set_busy(True)
+        try:
+            errs: list[str] = []
+            for _ in range(burst):
+                if cancel.is_set():
+                    break
+                errs = session.step(1)
+                refresh()
+                if errs:
+                    break
+            refresh(errs)
+        finally:
+            set_busy(False)
+            set_burst(0)
+
+    solara.use_thread(burst_worker, dependencies=[burst], intrusive_cancel=False)
+
+    def play_worker(cancel: threading.Event):
+        if not playing:
+            return
+        # Keep to the chosen rate by the clock: when drawing a frame takes longer than the
+        # interval, the steps that fell due meanwhile run before the next redraw.
+        rate = max(int(speed), 1)
+        start, done = time.perf_counter(), 0
+        while not cancel.is_set():
+            t0 = time.perf_counter()
+            due = min(max(int((t0 - start) * rate) - done, 1), MAX_CATCH_UP)
+            errs = session.step(due)
+            done += due
+            f = session.frame()
+            set_frame(f)
+            if errs or f is None or f.at_end:
+                set_errors(errs or [f"reached the last step ({f.steps if f else '?'}); playing stopped"])
+                set_playing(False)
+                return
+            # always leave the page's own events (Pause, filters) room between redraws
+            now = time.perf_counter()
+            cancel.wait(max(start + done / rate - now, 0.3 * (now - t0), 0.03))
+
+    solara.use_thread(play_worker, dependencies=[playing, speed], intrusive_cancel=False)
+
+    def on_scenario(name: str):
+        set_playing(False)
+        refresh(session.load_shipped(name))
+
+    def on_upload(data: dict):
+        set_playing(False)
+        errs = session.load_upload(str(data.get("name") or "upload.yaml"), data.get("text"), int(data.get("size") or 0))
+        if errs:
+            errs = ["The upload was not loaded; the current run is unchanged."] + errs
+        refresh(errs)
+
+    def on_apply(seed: str, steps: str, rule: str | None, overrides_text: str):
+        set_playing(False)
+        overrides, errs = parse_overrides(overrides_text)
+        if not errs:
+            errs = session.configure(seed=seed, steps=steps, rule=rule, overrides=overrides)
+        refresh(errs)
+
+    def on_reset():
+        set_playing(False)
+        refresh(session.reset())
+
+    def on_pin():
+        session.pin()
+        refresh()
+
+    def on_unpin():
+        session.unpin()
+        refresh()
+
+    solara.Title("blocsim dashboard")
+    solara.Style(CSS)
+    if frame is None:
+        Messages(errors or ["no scenario could be loaded"], name="errors")
+        return
+    with Guard("header"):
+        Header(frame, busy or playing)
+    with solara.Columns([3, 9], gutters_dense=True):
+        with solara.Column(gap="0px"):
+            with Guard("controls"):
+                Controls(frame.at_end, frame.steps, frame.rule, session.settings, scenarios, playing, speed, errors, on_scenario, on_upload,
+                         on_apply, on_step, set_playing, set_speed, on_reset)
+            with solara.Card(title="Injects", classes=["blocsim-panel", "blocsim-panel-injects"]):
+                with Guard("injects"):
+                    InjectsView(frame.ids, frame.scheduled, session.inject_event, session.inject_action).key(f"injects-{frame.source}")
+            with solara.Card(title="Export", classes=["blocsim-panel", "blocsim-panel-export"]):
+                with Guard("export"):
+                    ExportsView(frame, session)
+        with solara.Column(gap="0px"):
+            with solara.Columns([8, 4], gutters_dense=True):
+                with solara.Card(classes=["blocsim-panel"]):
+                    with Guard("network"):
+                        NetworkView(frame, selected, set_selected)
+                with Guard("inspector"):
+                    Inspector(frame if selected else None, frame.ids, selected, set_selected)
+            with solara.Columns([5, 7], gutters_dense=True):
+                with solara.Card(classes=["blocsim-panel"]):
+                    with Guard("heatmap"):
+                        HeatmapView(frame)
+                with solara.Card(classes=["blocsim-panel", "blocsim-panel-compare"]):
+                    with Guard("comparison"):
+                        CompareView(frame, on_pin, on_unpin)
+            with solara.Card(classes=["blocsim-panel"]):
+                with Guard("time series"):
+                    TimeSeriesView(frame)
+            with solara.Card(title="Event log", classes=["blocsim-panel", "blocsim-panel-log"]):
+                with Guard("event log"):
+                    EventLogView(frame)

@@ -1,0 +1,1 @@
+"""Dashboard views: one component (and its pure option builder) per module."""

@@ -1,0 +1,74 @@
+"""The event log: each step's actions in plain sentences with their reasons, filterable."""
+
+from __future__ import annotations
+
+from html import escape
+
+import solara
+
+from viz.session import Frame
+
+MAX_ROWS = 250
+
+
+def filter_events(events: list[dict], actors: list[str] | None = None, kinds: list[str] | None = None,
+                  step: int | None = None, text: str = "") -> list[dict]:
+    """Events that involve any of ``actors`` (as actor or target), of any of ``kinds``,
+    at ``step`` (None: every step) and containing ``text``; newest first."""
+    actors_set, kinds_set, needle = set(actors or []), set(kinds or []), text.strip().lower()
+    out = []
+    for e in reversed(events):
+        if actors_set and e["actor"] not in actors_set and e["target"] not in actors_set:
+            continue
+        if kinds_set and e["kind"] not in kinds_set:
+            continue
+        if step is not None and e["step"] != step:
+            continue
+        if needle and needle not in e["sentence"].lower():
+            continue
+        out.append(e)
+    return out
+
+
+def is_inject(row: dict) -> bool:
+    """True for actions a facilitator injected (a composed action, or an event fired by hand)."""
+    return str(row.get("source", "")).startswith("inject")
+
+
+def events_html(rows: list[dict], limit: int = MAX_ROWS) -> str:
+    """The rows as an HTML table (escaped), at most ``limit`` of them."""
+    def row(r: dict) -> str:
+        source = escape(str(r["source"]))
+        inject = is_inject(r)
+        return (f"<tr data-kind='{escape(r['kind'])}' data-source='{source}'{' data-inject=1' if inject else ''}>"
+                f"<td>{r['step']}</td><td>{escape(r['kind'].replace('_', ' '))}</td>"
+                f"<td>{f'<b>{source}</b>' if inject else source}</td><td>{escape(r['sentence'])}</td></tr>")
+
+    body = "".join(row(r) for r in rows[:limit])
+    return "<tr><th>step</th><th>kind</th><th>source</th><th>what happened, and why</th></tr>" + body
+
+
+@solara.component
+def EventLogView(frame: Frame):
+    """The log with actor, kind, step and text filters."""
+    actors, set_actors = solara.use_state([])
+    kinds, set_kinds = solara.use_state([])
+    only_last, set_only_last = solara.use_state(False)
+    text, set_text = solara.use_state("")
+    all_kinds = sorted({e["kind"] for e in frame.events})
+    rows = filter_events(frame.events, actors, kinds, frame.step if only_last else None, text)
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "8px"}):
+        with solara.Div(style={"min-width": "220px", "flex": "1"}):
+            solara.SelectMultiple("Actor", values=actors, all_values=frame.ids, on_value=set_actors, dense=True,
+                                  classes=["blocsim-filter-actor"])
+        with solara.Div(style={"min-width": "220px", "flex": "1"}):
+            solara.SelectMultiple("Kind", values=kinds, all_values=all_kinds, on_value=set_kinds, dense=True,
+                                  classes=["blocsim-filter-kind"])
+        with solara.Div(style={"min-width": "180px", "flex": "1"}):
+            solara.InputText("Contains", value=text, on_value=set_text, continuous_update=True)
+        solara.Checkbox(label="Last step only", value=only_last, on_value=set_only_last)
+    shown = min(len(rows), MAX_ROWS)
+    solara.Text(f"{len(rows)} of {len(frame.events)} actions" + (f" (newest {shown} shown)" if len(rows) > shown else ""),
+                style={"font-size": "12px", "color": "#666"}, classes=["blocsim-log-count"])
+    with solara.Div(style={"max-height": "420px", "overflow-y": "auto"}):
+        solara.HTML(tag="table", unsafe_innerHTML=events_html(rows), classes=["blocsim-table", "blocsim-log"])

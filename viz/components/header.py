@@ -1,0 +1,33 @@
+"""The header: scenario, step and date, and the active alignment rule, always in view."""
+
+from __future__ import annotations
+
+from html import escape
+
+import solara
+
+from viz.session import Frame
+
+
+def header_html(f: Frame) -> str:
+    """The header line as HTML."""
+    blocs = int((f.bloc >= 0).any() and len({int(b) for b in f.bloc if b >= 0}))
+    return (
+        f"<span class='blocsim-brand'>blocsim</span>"
+        f"<span class='blocsim-scn'>{escape(f.scenario)}</span>"
+        f"<span class='blocsim-stepinfo' data-step='{f.step}'>step {f.step} / {f.steps} · {escape(f.date)}</span>"
+        f"<span class='blocsim-blocs'>{blocs} blocs · polarization {float(f.summary.get('polarization', 0)):.2f}</span>"
+        f"<span class='blocsim-active-rule' title='{escape(f.rule_citation)}'>Alignment rule: "
+        f"<b>{escape(f.rule_title)}</b> <code>{escape(f.rule)}</code></span>"
+    )
+
+
+@solara.component
+def Header(frame: Frame, busy: bool):
+    """A sticky bar at the top of the page."""
+    with solara.Div(classes=["blocsim-header"]):
+        solara.HTML(tag="div", unsafe_innerHTML=header_html(frame), classes=["blocsim-header-line"])
+        if frame.rule_citation:
+            solara.Text(frame.rule_citation, classes=["blocsim-citation"])
+        if busy:
+            solara.ProgressLinear(True)

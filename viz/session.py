@@ -1,0 +1,514 @@
+"""One browser page's run: scenario, settings, model, pinned comparison, and snapshots.
+
+A `Session` belongs to exactly one page (the dashboard keeps it in page state), so two
+browsers never share a run. Every mutation takes the session's lock, and views read only
+`Frame` snapshots, which are copies: a step running in a background thread never
+changes what a view is drawing. Every user mistake comes back as message strings;
+nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import UserError
+from sim.model import BlocModel
+from sim.scenario import Scenario, load_scenario, parse_scenario, shipped_scenarios
+from viz.layout import affinity_layout
+
+MAX_SEED = 2**32 - 1
+MAX_STEPS = 1200  # the scenario schema's own limit
+MAX_UPLOAD_BYTES = 2_000_000
+
+
+class _ActorTables:
+    """Per-actor series pivoted once per run snapshot."""
+
+    agent_series: pd.DataFrame
+
+    def actor_table(self, variable: str) -> pd.DataFrame:
+        """One per-actor variable as a table: a row per step, a column per actor (cached)."""
+        cache = self.__dict__.setdefault("_tables", {})
+        if variable not in cache:
+            a = self.agent_series
+            if a.empty or variable not in a.columns:
+                cache[variable] = pd.DataFrame()
+            else:
+                cache[variable] = a.drop_duplicates(["step", "actor"], keep="last").pivot(
+                    index="step", columns="actor", values=variable)
+        return cache[variable]
+
+
+@dataclass(frozen=True, eq=False)
+class Frame(_ActorTables):
+    """What every view needs to draw one moment of a run, detached from the live model.
+
+    Frames compare by identity: a new frame is a new moment.
+    """
+
+    revision: int
+    step: int
+    steps: int
+    date: str
+    scenario: str
+    source: str
+    seed: int
+    rule: str
+    rule_title: str
+    rule_citation: str
+    ids: list[str]
+    names: list[str]
+    doctrine: list[str]
+    power: np.ndarray
+    affinity: np.ndarray
+    bloc: np.ndarray            # bloc index per actor, -1 when not aligned
+    lean: np.ndarray
+    arms: np.ndarray            # (n, n, K) delivered in the last step
+    aid: np.ndarray             # (n, n) $bn in the last step
+    covert: np.ndarray          # (n, n) $bn of dual-use trade in the last step
+    sanctions: np.ndarray       # (n, n) sender row -> target column
+    pressure: np.ndarray        # (n,)
+    stocks: np.ndarray          # (n, K)
+    production: np.ndarray      # (n, K)
+    reserves: np.ndarray
+    frozen: np.ndarray
+    economy: np.ndarray
+    summary: dict
+    series: pd.DataFrame
+    agent_series: pd.DataFrame
+    events: list[dict]
+    positions: np.ndarray       # (n, 2) network layout, continued from the previous frame
+    theaters: list[str]
+    scheduled: list[dict]       # the scenario's events: id, description, when, enabled
+    pinned: "Pinned | None" = None
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @property
+    def at_end(self) -> bool:
+        return self.step >= self.steps
+
+    def name_of(self, actor_id: str) -> str:
+        """Display name of an actor id."""
+        try:
+            return self.names[self.ids.index(actor_id)]
+        except ValueError:
+            return actor_id
+
+
+@dataclass(frozen=True, eq=False)
+class Pinned(_ActorTables):
+    """A run kept for comparison: its label and indicator series."""
+
+    label: str
+    series: pd.DataFrame
+    agent_series: pd.DataFrame
+
+
+@dataclass
+class Settings:
+    """What the user set: scenario source, seed, steps, rule and dotted overrides."""
+
+    scenario_name: str | None = None           # a shipped scenario, or None for an upload
+    upload_name: str | None = None
+    upload_text: str | None = None
+    seed: int = 0
+    steps: int | None = None                   # None: the scenario's own
+    rule: str | None = None                    # None: the scenario's own
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+def error_lines(exc: BaseException) -> list[str]:
+    """Messages for the page: a UserError's own lines, or one line for anything else."""
+    if isinstance(exc, UserError):
+        return list(exc.messages) or [str(exc)]
+    return [f"internal error: {type(exc).__name__}: {exc}"]
+
+
+def alignment_rules() -> dict[str, tuple[str, str]]:
+    """Registered alignment rules: name -> (title, citation)."""
+    from sim.alignment import RULES
+
+    return {name: (getattr(cls, "title", name), getattr(cls, "citation", "")) for name, cls in RULES.items()}
+
+
+class Session:
+    """A page's run. All public methods return messages instead of raising on bad input."""
+
+    def __init__(self, scenario: str | None = None):
+        self.lock = threading.RLock()
+        self.settings = Settings()
+        self.scenario: Scenario | None = None
+        self.model: BlocModel | None = None
+        self.pinned: Pinned | None = None
+        self.revision = 0
+        self._events: list[dict] = []
+        self._events_upto = -1
+        self._names: dict[str, str] = {}
+        self._frame: Frame | None = None
+        self._positions: np.ndarray | None = None
+        ships = shipped_scenarios()
+        default = scenario or (ships[0].name if ships else None)
+        from sim.scenario import DEFAULT_SCENARIO
+        if scenario is None and any(s.name == DEFAULT_SCENARIO for s in ships):
+            default = DEFAULT_SCENARIO
+        self.startup_errors = self.load_shipped(default) if default else ["no shipped scenarios found"]
+
+    # ------------------------------------------------------------ loading
+    def load_shipped(self, name_or_path: str) -> list[str]:
+        """Switch to a shipped scenario (or a path). Returns error messages, empty on success."""
+        with self.lock:
+            candidate = Settings(scenario_name=str(name_or_path), seed=self.settings.seed)
+            return self._rebuild(candidate)
+
+    def load_upload(self, filename: str, text: str | None, size: int = 0) -> list[str]:
+        """Switch to an uploaded scenario. On error the current run stays as it was."""
+        if text is None:
+            if size > MAX_UPLOAD_BYTES:
+                return [f"{filename}: the file is {size:,} bytes; a scenario must be under {MAX_UPLOAD_BYTES:,} bytes"]
+            return [f"{filename}: could not read the file (a UTF-8 text YAML file)"]
+        if len(text.encode("utf-8", "replace")) > MAX_UPLOAD_BYTES:
+            return [f"{filename}: the file is too large; a scenario must be under {MAX_UPLOAD_BYTES:,} bytes"]
+        bad = next((i for i, ch in enumerate(text) if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r")), None)
+        if bad is not None:
+            line = text.count("\n", 0, bad) + 1
+            return [f"{filename}:{line}: the file holds binary data, not text (a UTF-8 YAML scenario file)"]
+        with self.lock:
+            candidate = Settings(upload_name=filename or "upload.yaml", upload_text=text, seed=self.settings.seed)
+            return self._rebuild(candidate)
+
+    def configure(self, seed: Any = None, steps: Any = None, rule: str | None = None,
+                  overrides: dict[str, Any] | None = None) -> list[str]:
+        """Change seed, number of steps, alignment rule or overrides, then restart the run."""
+        errors = []
+        new = Settings(**{**self.settings.__dict__, "overrides": dict(self.settings.overrides)})
+        if seed is not None:
+            try:
+                s = int(seed)
+                if not 0 <= s <= MAX_SEED:
+                    raise ValueError
+                new.seed = s
+            except (TypeError, ValueError):
+                errors.append(f"seed: got {seed!r} (a whole number from 0 to {MAX_SEED})")
+        if steps is not None:
+            try:
+                n = int(steps)
+                if not 1 <= n <= MAX_STEPS:
+                    raise ValueError
+                new.steps = n
+            except (TypeError, ValueError):
+                errors.append(f"steps: got {steps!r} (a whole number of months from 1 to {MAX_STEPS})")
+        if rule is not None:
+            rules = alignment_rules()
+            if rule not in rules:
+                errors.append(f"alignment rule: unknown rule {rule!r} (one of: {', '.join(sorted(rules))})")
+            else:
+                new.rule = rule
+        if overrides is not None:
+            new.overrides = dict(overrides)
+        if errors:
+            return errors
+        with self.lock:
+            return self._rebuild(new)
+
+    def _build_scenario(self, st: Settings) -> Scenario:
+        overrides = dict(st.overrides)
+        if st.steps is not None:
+            overrides["steps"] = st.steps
+        if st.upload_text is not None:
+            scn = parse_scenario(st.upload_text, st.upload_name or "<upload>")
+            if overrides:
+                scn = _override_parsed(scn, overrides, st.upload_name or "<upload>")
+            return scn
+        return load_scenario(st.scenario_name, overrides=overrides or None)
+
+    def _rebuild(self, st: Settings) -> list[str]:
+        try:
+            scn = self._build_scenario(st)
+            model = BlocModel(scn, seed=st.seed, alignment=st.rule)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a message in the page
+            if isinstance(exc, UserError):
+                return error_lines(exc)
+            traceback.print_exc()
+            return [f"{st.upload_name or st.scenario_name}: {line}" for line in error_lines(exc)]
+        self.settings, self.scenario, self.model = st, scn, model
+        self._names = {a: scn.actors[a].name for a in scn.actors}
+        self._events, self._events_upto = [], -1
+        self._positions = None
+        self._publish()
+        return []
+
+    def reset(self) -> list[str]:
+        """Start the current scenario again from step 0 with the same settings."""
+        with self.lock:
+            return self._rebuild(self.settings)
+
+    # ------------------------------------------------------------ running
+    def step(self, n: int = 1) -> list[str]:
+        """Advance up to ``n`` months; a message when the run is already at its end."""
+        with self.lock:
+            if self.model is None:
+                return ["no scenario is loaded"]
+            last = self.scenario.steps
+            if self.current_step >= last:
+                return [f"the run has reached its last step ({last}); reset, or set more steps"]
+            todo = min(int(n), last - self.current_step)
+            try:
+                for _ in range(todo):
+                    self.model.step()
+            except Exception as exc:  # noqa: BLE001
+                traceback.print_exc()
+                self._publish()
+                return error_lines(exc)
+            self._publish()
+            return []
+
+    @property
+    def current_step(self) -> int:
+        m = self.model
+        if m is None:
+            return 0
+        return int(m.world.step)
+
+    def inject_event(self, event_id: str) -> list[str]:
+        """Queue one of the scenario's events to apply at the next step."""
+        with self.lock:
+            if self.model is None or self.scenario is None:
+                return ["no scenario is loaded"]
+            if event_id not in self.scenario.events:
+                return [f"unknown event {event_id!r} (one of: {', '.join(self.scenario.events) or 'none'})"]
+            if self.current_step >= self.scenario.steps:
+                return [f"the run has reached its last step ({self.scenario.steps}); an inject would never apply"]
+            try:
+                self.model.inject(event_id)
+            except Exception as exc:  # noqa: BLE001
+                return error_lines(exc)
+            return []
+
+    def inject_action(self, kind: str, actor: str, target: str, item: str | None, amount: Any) -> list[str]:
+        """Queue a composed action (actor does kind to target) for the next step."""
+        from sim.actions import ACTION_KINDS
+        from sim.scenario.schema import ActionSpec
+
+        with self.lock:
+            if self.model is None or self.scenario is None:
+                return ["no scenario is loaded"]
+            errors = []
+            if actor not in self.scenario.actors:
+                errors.append(f"actor: choose one of the scenario's actors (got {actor!r})")
+            if target not in self.scenario.actors:
+                errors.append(f"target: choose one of the scenario's actors (got {target!r})")
+            elif actor == target:
+                errors.append("target: an actor cannot act on itself (choose another actor)")
+            if kind not in ACTION_KINDS:
+                errors.append(f"action: unknown action {kind!r} (one of: {', '.join(sorted(ACTION_KINDS))})")
+            try:
+                value = float(amount)
+                if not np.isfinite(value) or value < 0 or value > 1e9:
+                    raise ValueError
+            except (TypeError, ValueError):
+                errors.append(f"amount: got {amount!r} (a number from 0 to 1e9)")
+                value = 0.0
+            if errors:
+                return errors
+            kind_cls = ACTION_KINDS[kind]
+            if kind_cls.items and item not in kind_cls.items:
+                return [f"item: {kind} needs one of: {', '.join(kind_cls.items)}"]
+            spec = ActionSpec(kind=kind, actor=actor, target=target, item=item if kind_cls.items else None,
+                              amount=value, reason="a facilitator injected it")
+            problem = kind_cls.check_spec(spec)
+            if problem:
+                return [problem]
+            if self.current_step >= self.scenario.steps:
+                return [f"the run has reached its last step ({self.scenario.steps}); an inject would never apply"]
+            try:
+                self.model.inject(spec)
+            except Exception as exc:  # noqa: BLE001
+                return error_lines(exc)
+            return []
+
+    def pin(self) -> list[str]:
+        """Keep the current run's series to compare the next run against."""
+        with self.lock:
+            f = self.frame()
+            if f is None:
+                return ["no run to pin"]
+            label = f"{f.scenario} seed {f.seed} to step {f.step}"
+            self.pinned = Pinned(label, f.series.copy(), f.agent_series.copy())
+            self._publish()
+            return []
+
+    def unpin(self) -> None:
+        """Stop comparing."""
+        with self.lock:
+            self.pinned = None
+            self._publish()
+
+    # ------------------------------------------------------------ snapshots
+    def frame(self) -> Frame | None:
+        """The latest snapshot (no lock needed: snapshots are replaced, never changed)."""
+        return self._frame
+
+    def _publish(self) -> None:
+        self.revision += 1
+        self._frame = self._snapshot()
+
+    def _snapshot(self) -> Frame:
+        m, scn = self.model, self.scenario
+        w = m.world
+        summary = m.summary()
+        step = self.current_step
+        self._collect_events()
+        rule = summary.get("alignment_rule") or (self.settings.rule or scn.alignment.rule)
+        rules = alignment_rules()
+        title, citation = rules.get(str(rule), (str(rule), ""))
+        ids = list(w.ids)
+        self._positions = affinity_layout(w.affinity, self._positions)
+        scheduled = [{"id": eid, "description": e.description, "when": scn.when(e) if (e.step is not None or e.date) else None,
+                      "enabled": e.enabled} for eid, e in scn.events.items()]
+        return Frame(
+            revision=self.revision, step=step, steps=scn.steps, date=scn.step_to_month(step),
+            scenario=scn.name, source=self.settings.upload_name or self.settings.scenario_name or "",
+            seed=self.settings.seed, rule=str(rule), rule_title=title, rule_citation=citation,
+            ids=ids, names=[self._names.get(a, a) for a in ids],
+            doctrine=[scn.actors[a].doctrine if a in scn.actors else "" for a in ids],
+            power=np.array(w.power, dtype=float), affinity=w.affinity.copy(),
+            bloc=bloc_labels(summary, ids), lean=lean_values(summary, ids),
+            arms=w.arms_flow.copy(), aid=w.aid_flow.copy(), covert=w.covert_flow.copy(),
+            sanctions=w.sanctions.copy(), pressure=np.array(w.sanction_pressure, dtype=float),
+            stocks=w.stocks.copy(), production=w.production.copy(), reserves=w.reserves.copy(),
+            frozen=w.frozen.copy(), economy=np.array(w.economy, dtype=float),
+            summary=summary, series=m.series(), agent_series=m.agent_series(),
+            events=list(self._events), positions=self._positions, theaters=list(scn.theaters), scheduled=scheduled,
+            pinned=self.pinned,
+        )
+
+    def _collect_events(self) -> None:
+        """Turn the model's new Action records into display rows, once each."""
+        log = self.model.events
+        start = len(self._events)
+        for a in list(log)[start:]:
+            self._events.append(event_row(a, self._names))
+
+    # ------------------------------------------------------------ exports
+    def series_csv(self) -> str:
+        """The current run's model-level series and per-actor series as one CSV."""
+        f = self.frame()
+        if f is None:
+            return ""
+        buf = io.StringIO()
+        f.series.to_csv(buf, index=False)
+        return buf.getvalue()
+
+    def agents_csv(self) -> str:
+        """Per-actor series (long format) as CSV."""
+        f = self.frame()
+        buf = io.StringIO()
+        if f is not None:
+            f.agent_series.to_csv(buf, index=False)
+        return buf.getvalue()
+
+    def events_jsonl(self) -> str:
+        """The event log, one JSON object per line."""
+        with self.lock:
+            if self.model is None:
+                return ""
+            log = self.model.events
+            rows = log.to_dicts() if hasattr(log, "to_dicts") else self._events
+            return "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows)
+
+
+def event_row(a, names: dict[str, str]) -> dict:
+    """A display row for one Action: step, actor, kind, target, source and its sentence."""
+    try:
+        sentence = a.sentence(names)
+    except Exception as exc:  # noqa: BLE001 - a bad record must not blank the log
+        sentence = f"{a.actor} {a.kind} {a.target} (could not describe: {exc})"
+    return {"step": int(a.step), "actor": a.actor, "target": a.target, "kind": a.kind,
+            "source": getattr(a, "source", ""), "sentence": sentence}
+
+
+def bloc_labels(summary: dict, ids: list[str]) -> np.ndarray:
+    """Bloc index per actor from ``summary['blocs']`` (-1 for non-aligned)."""
+    out = np.full(len(ids), -1)
+    index = {a: i for i, a in enumerate(ids)}
+    blocs = summary.get("blocs") or []
+    if isinstance(blocs, dict):
+        blocs = list(blocs.values())
+    for b, members in enumerate(blocs):
+        if isinstance(members, dict):
+            members = members.get("members", [])
+        for a in members:
+            if a in index:
+                out[index[a]] = b
+    return out
+
+
+def lean_values(summary: dict, ids: list[str]) -> np.ndarray:
+    """Each actor's lean (negative: US-led pole, positive: Russia/China pole)."""
+    lean = summary.get("lean") or {}
+    return np.array([float(lean.get(a, 0.0)) for a in ids])
+
+
+def _override_parsed(scn: Scenario, overrides: dict[str, Any], filename: str) -> Scenario:
+    """Apply dotted overrides to an already parsed (uploaded) scenario and re-validate."""
+    from pydantic import ValidationError
+
+    data = scn.model_dump()
+    errors = []
+    for dotted, value in overrides.items():
+        node = data
+        keys = str(dotted).split(".")
+        for k in keys[:-1]:
+            if not isinstance(node, dict) or k not in node:
+                errors.append(f"override {dotted}: no field {k} in {filename} (a dotted path to an existing field)")
+                break
+            node = node[k]
+        else:
+            if isinstance(node, dict):
+                node[keys[-1]] = value
+            else:
+                errors.append(f"override {dotted}: cannot set this path in {filename}")
+    if errors:
+        raise UserError(errors)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise UserError([f"{filename}: override: {'.'.join(map(str, e['loc']))}: {e['msg']}"
+                         for e in exc.errors()]) from None
+
+
+__all__ = ["Session", "Frame", "Pinned", "Settings", "alignment_rules", "parse_overrides"]
+
+
+def parse_overrides(text: str) -> tuple[dict[str, Any], list[str]]:
+    """Lines ``dotted.path = value`` (value read as YAML) -> overrides and error messages."""
+    import yaml
+
+    out: dict[str, Any] = {}
+    errors = []
+    for n, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        path, eq, value = line.partition("=")
+        path = path.strip()
+        if not eq or not path or " " in path:
+            errors.append(f"overrides line {n}: {line!r} (write dotted.path = value, "
+                          "for example actors.CHN.reputation_concern = 0.9)")
+            continue
+        try:
+            out[path] = yaml.safe_load(value.strip())
+        except yaml.YAMLError:
+            errors.append(f"overrides line {n}: cannot read the value {value.strip()!r} (a number, true/false or text)")
+    return out, errors
