@@ -13,7 +13,7 @@ from typing import ClassVar
 import numpy as np
 
 from sim.scenario.schema import GOODS, ITEMS
-from sim.world import ITEM, PRICES_BN, World
+from sim.world import ITEM, PRICES_BN, World, treaty_title
 
 ACTION_KINDS: dict[str, type["ActionKind"]] = {}
 
@@ -43,24 +43,43 @@ class Action:
     detail: str = ""
     blocked: bool = False
     unit_price: float | None = None   # $bn per unit when not PRICES_BN (e.g. bought abroad)
+    event: str = ""                   # the scheduled event or inject this move carries out, if any
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items()}
 
     def sentence(self, names: dict[str, str] | None = None) -> str:
-        """The move in one plain sentence, with its reason."""
+        """The move in one plain sentence: what, to whom, with what result, why."""
         names = names or {}
-        who, whom = names.get(self.actor, self.actor), names.get(self.target, self.target)
+        who, whom = prose_name(names.get(self.actor, self.actor)), prose_name(names.get(self.target, self.target))
         kind = ACTION_KINDS.get(self.kind)
-        body = kind.describe(self, who, whom) if kind else f"{who} {self.kind} {whom}"
+        text = kind.describe(self, who, whom) if kind else f"{who} {self.kind} {whom}"
         if self.outcome:
-            body += f" ({self.outcome})"
-        return f"{body} because {self.reason}." if self.reason else f"{body}."
+            text += f", {self.outcome}"
+        event = self.event.rstrip(".")
+        if self.reason:
+            text += f", because {self.reason}" + (f" (event: {event})" if event else "")
+        elif event:
+            text += f", because of the event: {event}"
+        return text[0].upper() + text[1:] + "."
+
+
+ARTICLE = ("United ", "European ", "Gulf ", "Czech ", "Netherlands", "Philippines", "Baltic ")
+
+
+def prose_name(name: str) -> str:
+    """A name as it stands in a sentence: 'the United States', 'Russia'."""
+    return f"the {name}" if name.startswith(ARTICLE) else name
 
 
 def register_action(cls: type["ActionKind"]) -> type["ActionKind"]:
     ACTION_KINDS[cls.name] = cls
     return cls
+
+
+def money(bn: float) -> str:
+    """$bn with sensible precision: '$1.25bn', '$230 million'."""
+    return f"${bn:,.2f}bn" if bn >= 1 else f"${bn * 1000:,.0f} million"
 
 
 def _fmt(x: float) -> str:
@@ -133,7 +152,7 @@ class ArmsTransfer(ActionKind):
     def describe(cls, a, who, whom):
         amount = a.delivered if a.delivered is not None else a.amount
         verb = "deployed" if a.item == "troops" else "sent"
-        paid = f", paid in {a.payment_item} worth ${a.payment_amount:.2f}bn" if a.payment_item else ""
+        paid = f", paid in {a.payment_item} worth {money(a.payment_amount)}" if a.payment_item else ""
         how = " covertly" if a.covert else ""
         return f"{who}{how} {verb} {_fmt(amount)} {UNITS[a.item]} to {whom}{paid}"
 
@@ -178,7 +197,7 @@ class DualUseTrade(ActionKind):
 
     @classmethod
     def describe(cls, a, who, whom):
-        return f"{who} sold ${a.amount:.2f}bn of dual-use goods to {whom} as \"normal trade\""
+        return f"{who} sold {money(a.amount)} of dual-use goods to {whom} as \"normal trade\""
 
     @classmethod
     def apply(cls, world, batch):
@@ -206,7 +225,7 @@ class Payment(ActionKind):
 
     @classmethod
     def describe(cls, a, who, whom):
-        return f"{who} sent {whom} {a.item} worth ${a.amount:.2f}bn"
+        return f"{who} sent {whom} {a.item} worth {money(a.amount)}"
 
     @classmethod
     def apply(cls, world, batch):
@@ -236,15 +255,19 @@ class Sanction(ActionKind):
             return f"amount {spec.amount} is a sanction intensity (0..1)"
         return super().check_spec(spec)
 
-    PHRASES = {"banks": "sanctioned banks in {whom}", "asset_freeze": "froze more assets of {whom}",
-               "firms": "sanctioned firms in {whom}", "trade": "restricted trade with {whom}",
-               "energy": "sanctioned energy from {whom}", None: "imposed sanctions on {whom}"}
+    PHRASES = {"banks": "sanctions on banks in {whom}", "asset_freeze": "a freeze of {whom}'s assets",
+               "firms": "sanctions on firms in {whom}", "trade": "trade restrictions on {whom}",
+               "energy": "sanctions on energy from {whom}", None: "sanctions on {whom}"}
 
     @classmethod
     def describe(cls, a, who, whom):
         what = cls.PHRASES[a.item].format(whom=whom)
-        kind = " (secondary sanctions" if a.secondary else " ("
-        return f"{who} {what}{kind}{', ' if a.secondary else ''}intensity {a.amount:.2f})"
+        if a.secondary:
+            what = "secondary " + what
+        if a.blocked:
+            return f"{who} proposed {what} (intensity {a.amount:.2f})"
+        level = a.delivered if a.delivered is not None else a.amount
+        return f"{who} imposed {what} (sanctions in force: intensity {level:.2f})"
 
     @classmethod
     def apply(cls, world, batch):
@@ -276,7 +299,9 @@ class LiftSanction(ActionKind):
 
     @classmethod
     def describe(cls, a, who, whom):
-        return f"{who} eased sanctions on {whom} to intensity {a.amount:.2f}"
+        if a.amount <= 0:
+            return f"{who} lifted its sanctions on {whom}"
+        return f"{who} eased its sanctions on {whom} to intensity {a.amount:.2f}"
 
     @classmethod
     def apply(cls, world, batch):
@@ -297,15 +322,18 @@ class Diplomatic(ActionKind):
 
     @classmethod
     def describe(cls, a, who, whom):
+        res = f'the resolution "{a.detail}"' if a.detail else "a resolution"
         if a.actor == a.target:
-            return f"{who} voted against {a.detail or 'a resolution'}, which condemns it"
+            return f"{who} voted against {res}"
+        if a.item == "veto" and a.detail.endswith("sanctions package"):
+            return f"{who} blocked {a.detail}, shielding {whom}"
         return {"summit": f"{who} held a summit with {whom}",
                 "joint_exercise": f"{who} held a joint exercise with {whom}",
-                "veto": f"{who} vetoed {a.detail or 'a resolution'}, shielding {whom}",
+                "veto": f"{who} vetoed {res}, shielding {whom}",
                 "statement": f"{who} publicly backed {whom}",
-                "vote_for": f"{who} voted against {a.detail or 'a resolution'}, siding with {whom}",
-                "vote_against": f"{who} voted for {a.detail or 'a resolution'} against {whom}",
-                "abstain": f"{who} abstained on {a.detail or 'a resolution'} about {whom}"}[a.item]
+                "vote_for": f"{who} voted against {res}, siding with {whom}",
+                "vote_against": f"{who} voted for {res}",
+                "abstain": f"{who} abstained on {res}"}[a.item]
 
     @classmethod
     def apply(cls, world, batch):
@@ -329,7 +357,7 @@ class EconomicSupport(ActionKind):
     @classmethod
     def describe(cls, a, who, whom):
         what = {"aid": "aid", "loan": "a loan", "energy_discount": "discounted energy"}[a.item]
-        return f"{who} gave {whom} {what} worth ${a.amount:.2f}bn"
+        return f"{who} gave {whom} {what} worth {money(a.amount)}"
 
     @classmethod
     def apply(cls, world, batch):
@@ -365,7 +393,8 @@ class TreatyAction(ActionKind):
             assistance = np.zeros(len(ITEMS))
             assistance[ITEM["troops"]] = troops
             world.treaties[tid] = {"kind": a.item, "parties": [s, d], "in_force": in_force,
-                                   "assistance": assistance}
+                                   "assistance": assistance,
+                                   "title": treaty_title(a.item, [world.names[s], world.names[d]])}
             world.cooperation[s, d] += 8.0 if in_force else 4.0
 
 
@@ -454,7 +483,7 @@ class Procure(ActionKind):
     @classmethod
     def describe(cls, a, who, whom):
         where = " on the world market" if a.detail == "abroad" else ""
-        return f"{who} spent ${a.amount:.2f}bn{where} on {_fmt(a.delivered or 0)} {UNITS[a.item]}"
+        return f"{who} spent {money(a.amount)}{where} on {_fmt(a.delivered or 0)} {UNITS[a.item]}"
 
     @classmethod
     def apply(cls, world, batch):
@@ -478,10 +507,10 @@ class Policy(ActionKind):
     @classmethod
     def describe(cls, a, who, whom):
         if a.item == "front":
-            return f"{who} now holds {a.detail}% of the territory in dispute"
+            return f"the front moved: {who} now holds {a.detail}% of {whom}'s territory"
         what = (a.item or "policy").replace("doctrine_params.", "").replace("production.", "production of ")
         what = what.replace("stocks.", "stock of ").replace("_burn.", " fire rate of ").replace("_", " ")
-        return f"{who} changed its {what} to {a.detail}"
+        return f"{who} set its {what} to {a.detail}"
 
     @classmethod
     def apply(cls, world, batch):

@@ -13,7 +13,7 @@ from typing import ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from sim.actions import UNITS, Action
+from sim.actions import UNITS, Action, prose_name
 from sim.world import ITEM, PRICES_BN, World
 
 DOCTRINES: dict[str, type["Doctrine"]] = {}
@@ -37,7 +37,7 @@ class Context:
     doctrines: list["Doctrine"]
 
     def name(self, i: int) -> str:
-        return self.world.names[i]
+        return prose_name(self.world.names[i])
 
     def action(self, me: int, target: int, kind: str, **kw) -> Action:
         w = self.world
@@ -98,7 +98,7 @@ class Doctrine:
                 continue
             pay_item, pay = self.payment(me, j, ctx, amount * PRICES_BN[k], pay_with or [])
             months = ctx.months_of_fire(j, k)
-            reason = (f"{ctx.name(j)} has {months:.1f} months of {UNITS[item]} left at its rate of fire"
+            reason = (f"{ctx.name(j)} has {months:.1f} months of {UNITS[item]} left at its rate of fire,"
                       f" and {why}")
             out.append(ctx.action(me, j, "arms_transfer", item=item, amount=float(amount), covert=covert,
                                   payment_item=pay_item, payment_amount=pay, reason=reason))
@@ -247,13 +247,17 @@ class Coalition(Patron):
 
     def decide(self, me, ctx):
         out = super().decide(me, ctx)
+        blocks = []
         for a in out:
             if a.kind == "sanction" and self.members:
-                self.vote_on(me, a, ctx)
-        return out
+                blocks += self.vote_on(me, a, ctx)
+        return out + blocks
 
-    def vote_on(self, me: int, a: Action, ctx: Context) -> None:
-        """Members vote on a sanctions package; a blocked package is logged, not applied."""
+    def vote_on(self, me: int, a: Action, ctx: Context) -> list[Action]:
+        """Members vote on a sanctions package; a blocked package is logged, not applied.
+
+        Each member that blocks it is logged as shielding the target (a diplomatic veto),
+        which draws the two together under the interest-driven rule."""
         w = ctx.world
         t = w.index[a.target]
         no, why = [], []
@@ -271,12 +275,18 @@ class Coalition(Patron):
             passed = yes.mean() >= 0.55 and gdp[yes].sum() >= 0.65 * gdp.sum()
         else:
             passed = yes.mean() > 0.5
+        names = ", ".join(ctx.name(m) for m in no)
         if not passed:
             a.blocked = True
-            a.outcome = f"blocked under {self.rule} by " + ", ".join(ctx.name(m) for m in no)
+            a.outcome = f"blocked under {self.rule} by {names}"
             a.reason += "; " + "; ".join(why)
-        elif no:
-            a.outcome = f"passed under {self.rule} over objections of " + ", ".join(ctx.name(m) for m in no)
+            package = f"{ctx.name(me)}'s sanctions package"
+            return [ctx.action(m, t, "diplomatic", item="veto", detail=package,
+                               reason=f"its affinity with {ctx.name(t)} ({w.affinity[m, t]:+.2f}) is "
+                                      f"above its limit") for m in no]
+        if no:
+            a.outcome = f"passed under {self.rule} over the objections of {names}"
+        return []
 
 
 class BelligerentParams(Params):
@@ -367,7 +377,8 @@ class ArmsExporter(Doctrine):
         p = self.params
         out: list[Action] = []
         for j in self.friends_at_war(me, ctx, p.friend_above):
-            out += self.supply(me, j, ctx, p.items, p.export_share, "it pays in what this state lacks",
+            out += self.supply(me, j, ctx, p.items, p.export_share,
+                               f"{ctx.name(j)} pays in goods that {ctx.name(me)} lacks",
                                pay_with=p.wants)
         return out
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim import blocs as bloc_rules
-from sim.actions import ACTION_KINDS, UNITS, Action, apply_all
+from sim.actions import ACTION_KINDS, UNITS, Action, apply_all, prose_name
 from sim.agents import Country
 from sim.alignment import RULES, Signals, make_rule
 from sim.doctrines import Context, make_doctrine
@@ -24,6 +24,13 @@ from sim.scenario.schema import ITEMS, ActionSpec
 from sim.world import ITEM, build_world
 
 K = len(ITEMS)
+
+
+def plain(value) -> str:
+    """A parameter value as a person writes it: lists joined by 'and'."""
+    if isinstance(value, (list, tuple)):
+        return " and ".join(map(str, value)) if value else "nothing"
+    return str(value)
 
 
 class BlocModel(mesa.Model):
@@ -138,10 +145,10 @@ class BlocModel(mesa.Model):
             for dotted, value in e.set.items():
                 self._set(dotted, value)
                 parts = dotted.split(".")
-                who = parts[1] if parts[0] == "actors" else self._theater_actor(parts)
-                self.pending.append(Action(step=w.step, date=self.month, actor=who, target=who, kind="policy",
-                                           item=".".join(parts[2:]), detail=str(value), source=source,
-                                           reason=e.description.rstrip(".")))
+                who, whom = (parts[1], parts[1]) if parts[0] == "actors" else self._theater_actors(parts)
+                self.pending.append(Action(step=w.step, date=self.month, actor=who, target=whom, kind="policy",
+                                           item=".".join(parts[2:]), detail=plain(value), source=source,
+                                           event=e.description))
 
     def _action_from_spec(self, spec: ActionSpec, source: str, why: str) -> Action:
         problem = (None if spec.kind in ACTION_KINDS else f"unknown action '{spec.kind}'") or \
@@ -154,11 +161,14 @@ class BlocModel(mesa.Model):
         return Action(step=self.world.step, date=self.month, actor=spec.actor, target=spec.target,
                       kind=spec.kind, item=spec.item, amount=spec.amount, payment_item=spec.payment_item,
                       payment_amount=spec.payment_amount, covert=spec.covert, secondary=spec.secondary,
-                      reason=spec.reason or why.rstrip("."), source=source)
+                      reason=spec.reason, event=why, source=source)
 
-    def _theater_actor(self, parts: list[str]) -> str:
+    def _theater_actors(self, parts: list[str]) -> tuple[str, str]:
+        """Who a theater change concerns: the side whose tempo changes, or attacker and defender."""
         t = self.theaters[parts[1]]
-        return t.defender if parts[2] == "defender_burn" else t.attacker
+        if parts[2] == "defender_burn":
+            return t.defender, t.defender
+        return (t.attacker, t.defender) if parts[2] == "front" else (t.attacker, t.attacker)
 
     def _set(self, dotted: str, value) -> None:
         if dotted.startswith("theaters."):
@@ -203,8 +213,9 @@ class BlocModel(mesa.Model):
                     self.pending.append(Action(
                         step=w.step, date=self.month, actor=w.ids[i], target=w.ids[j], kind="arms_transfer",
                         item=ITEMS[k], amount=float(amount), source=f"treaty:{ob['treaty']}",
-                        reason=f"the treaty {ob['treaty']} obliges it to assist {w.names[j]}, "
-                               f"which {w.names[ob['attacker']]} attacked"))
+                        reason=f"it must assist {prose_name(w.names[j])}, which "
+                               f"{prose_name(w.names[ob['attacker']])} attacked, under their "
+                               f"{w.treaties[ob['treaty']]['kind'].replace('_', '-')} treaty"))
         w.obligations.clear()
 
     def _resolve_theaters(self) -> None:
@@ -256,28 +267,35 @@ class BlocModel(mesa.Model):
             acts = []
             voters = [w.index[a] for a in v.members] if v.members else np.flatnonzero(w.un_member)
             for i in voters:
-                if i == t or x[i] > u.against_above:
-                    choice, item, why = "against", "vote_for", f"it is close to {w.names[t]} (affinity {w.affinity[i, t]:+.2f})"
-                elif x[i] < u.for_below:
-                    choice, item, why = "for", "vote_against", f"it is distant from {w.names[t]} (affinity {w.affinity[i, t]:+.2f})"
-                else:
-                    choice, item, why = "abstain", "abstain", f"it wants to keep ties with {w.names[t]} (affinity {w.affinity[i, t]:+.2f}) without openly backing it"
-                if i == t:
-                    why = "the resolution condemns it"
+                choice, item, why = self._vote(i, t, x[i])
                 result[choice].append(w.ids[i])
                 acts.append(Action(step=w.step, date=self.month, actor=w.ids[i], target=w.ids[t], kind="diplomatic",
-                                   item=item, detail=f"{vid} ({v.title})", reason=why, source=f"vote:{vid}"))
+                                   item=item, detail=v.title, reason=why, source=f"vote:{vid}"))
             vetoed = [a for a in result["against"] if v.body == "security_council" and w.veto[w.index[a]]]
             for a in vetoed:
                 acts.append(Action(step=w.step, date=self.month, actor=a, target=w.ids[t], kind="diplomatic",
-                                   item="veto", detail=f"{vid} ({v.title})", source=f"vote:{vid}",
-                                   reason=f"it is a permanent member close to {w.names[t]}"))
+                                   item="veto", detail=v.title, source=f"vote:{vid}",
+                                   reason=f"it is a permanent member close to {prose_name(w.names[t])}"))
             apply_all(w, acts)
             self.events.extend(acts)
             self.votes.append({"id": vid, "title": v.title, "step": w.step, "date": self.month,
                                "condemns": v.condemns, "body": v.body, **result,
                                "adopted": not vetoed and len(result["for"]) > len(result["against"]),
                                "vetoed_by": vetoed, "record": {k: list(x) for k, x in v.record.items()}})
+
+    def _vote(self, i: int, t: int, score: float) -> tuple[str, str, str]:
+        """(choice, action item, reason) of actor i on a resolution condemning t (README: UN votes)."""
+        w, u = self.world, self.spec.un
+        if i == t:
+            return "against", "vote_for", "the resolution condemns it"
+        name, aff, rep = prose_name(w.names[t]), w.affinity[i, t], w.reputation[i]
+        standing = f" and it cares about its standing (reputation concern {rep:.1f})" if rep >= 0.3 else ""
+        if score > u.against_above:
+            return "against", "vote_for", f"it is close to {name} (affinity {aff:+.2f})"
+        if score < u.for_below:
+            return "for", "vote_against", f"its ties to {name} are weak (affinity {aff:+.2f}){standing}"
+        return "abstain", "abstain", (f"it wants to keep its ties to {name} (affinity {aff:+.2f}) "
+                                      f"without openly backing it{standing}")
 
     def _economies(self) -> None:
         w = self.world

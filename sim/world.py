@@ -107,6 +107,10 @@ class World:
         return self.at_war.any(axis=1)
 
 
+def treaty_title(kind: str, names: list[str]) -> str:
+    return f"{kind.replace('_', '-')} treaty with " + " and ".join(names)
+
+
 def build_world(s: Scenario) -> World:
     ids = list(s.actors)
     n = len(ids)
@@ -146,6 +150,7 @@ def build_world(s: Scenario) -> World:
     )
     for tid, t in s.treaties.items():
         world.treaties[tid] = {"kind": t.kind, "parties": [index[p] for p in t.parties],
+                               "title": treaty_title(t.kind, [s.actors[p].name for p in t.parties]),
                                "in_force": t.in_force,
                                "assistance": np.array([getattr(t.assistance, k) for k in ITEMS])}
     for tid, t in s.theaters.items():

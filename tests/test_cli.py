@@ -37,7 +37,7 @@ def test_run_writes_series_agents_events_and_summary(tmp_path, capsys):
     assert len(agents) == 6 * 6 and {"lean", "bloc", "shells"} <= set(agents.columns)
     events = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]
     assert events and all({"actor", "target", "kind", "amount", "reason", "text", "step"} <= set(e) for e in events)
-    assert all(e["reason"] for e in events)
+    assert all(e["reason"] or e["event"] for e in events)     # every move says why
 
 
 def test_run_csv_format(tmp_path):

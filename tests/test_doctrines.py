@@ -106,7 +106,7 @@ def test_unanimity_passes_when_every_member_agrees():
 def test_qualified_majority_overrides_one_small_objector():
     m, acts = coalition_world("qmv", hun_affinity=0.4)
     pkg = [a for a in acts if a.actor == "CO" and a.kind == "sanction"]
-    assert not pkg[0].blocked and "over objections of HUN" in pkg[0].outcome
+    assert not pkg[0].blocked and "over the objections of HUN" in pkg[0].outcome
     assert m.world.sanctions[m.world.index["CO"], m.world.index["AGG"]] > 0
 
 

@@ -102,7 +102,7 @@ def test_mutual_defence_obligation_triggers_after_an_attack():
     m = BlocModel(s, seed=0).run(3)
     sent = [a for a in m.events if a.source == "treaty:pact"]
     assert [(a.actor, a.target, a.item, a.amount, a.step) for a in sent] == [("SUP", "AGG", "troops", 12.0, 3)]
-    assert "obliges" in sent[0].reason
+    assert sent[0].reason == "it must assist Aggressia, which Defendia attacked, under their mutual-defence treaty"
 
 
 def test_no_obligation_without_an_attack():
