@@ -21,14 +21,15 @@ from viz.components.inspector import Inspector
 from viz.components.messages import Messages
 from viz.components.network import NetworkView
 from viz.components.timeseries import CompareView, TimeSeriesView
+from viz.components.toolbar import RunToolbar, is_notice
 from viz.server import SCENARIO_ENV
 from viz.session import Session, parse_overrides
 
 MAX_CATCH_UP = 5  # most steps run between two redraws while playing
 
 CSS = """
-.blocsim-header { position: sticky; top: 0; z-index: 20; background: #fff; border-bottom: 1px solid #ddd;
-  padding: 6px 12px; margin-bottom: 12px; }
+.blocsim-sticky { position: sticky; top: 0; z-index: 20; }
+.blocsim-header { background: #fff; border-bottom: 1px solid #ddd; padding: 6px 12px; margin-bottom: 12px; }
 .blocsim-header-line { display: flex; flex-wrap: wrap; gap: 18px; align-items: baseline; font-size: 15px; }
 .blocsim-brand { font-weight: 700; font-size: 20px; color: #1f3b70; }
 .blocsim-scn { font-weight: 600; }
@@ -113,7 +114,7 @@ def Page():
                 return
             # always leave the page's own events (Pause, filters) room between redraws
             now = time.perf_counter()
-            cancel.wait(max(start + done / rate - now, 0.3 * (now - t0), 0.03))
+            cancel.wait(max(start + done / rate - now, 0.5 * (now - t0), 0.05))
 
     solara.use_thread(play_worker, dependencies=[playing, speed], intrusive_cancel=False)
 
@@ -152,13 +153,15 @@ def Page():
     if frame is None:
         Messages(errors or ["no scenario could be loaded"], name="errors")
         return
-    with Guard("header"):
+    notices = [e for e in errors if is_notice(e)]
+    with Guard("header", classes=["blocsim-sticky", "blocsim-header"]):
         Header(frame, busy or playing)
+        RunToolbar(frame.at_end, playing, speed, notices, on_step, set_playing, set_speed, on_reset)
     with solara.Columns([3, 9], gutters_dense=True):
         with solara.Column(gap="0px"):
             with Guard("controls"):
-                Controls(frame.at_end, frame.steps, frame.rule, session.settings, scenarios, playing, speed, errors, on_scenario, on_upload,
-                         on_apply, on_step, set_playing, set_speed, on_reset)
+                Controls(frame.steps, frame.rule, session.settings, scenarios,
+                         [e for e in errors if not is_notice(e)], on_scenario, on_upload, on_apply)
             with solara.Card(title="Injects", classes=["blocsim-panel", "blocsim-panel-injects"]):
                 with Guard("injects"):
                     InjectsView(frame.ids, frame.scheduled, session.inject_event, session.inject_action).key(f"injects-{frame.source}")

@@ -124,6 +124,14 @@ def test_pick_scenario_then_ten_steps_change_network_plots_and_log(dashboard_url
     assert int(count.split()[0]) > 10, count
     text = log_text(page)
     assert "because" in text, "log sentences should give reasons"
+    # scrolled down to the log, the active rule and the run buttons stay in view
+    page.locator(".blocsim-panel-log").scroll_into_view_if_needed()
+    page.mouse.wheel(0, 2000)
+    page.wait_for_timeout(300)
+    for sticky in (".blocsim-active-rule", "button.blocsim-step"):
+        box = page.locator(sticky).bounding_box()
+        assert box and 0 <= box["y"] < 200, f"{sticky} scrolled out of view: {box}"
+    shot(page, "03b-scrolled-header-stays")
     page.set_viewport_size({"width": 1600, "height": 3300})
     shot(page, "02-after-10-steps-full")
     shot(page.locator(".blocsim-panel-log"), "03-event-log")
@@ -134,20 +142,26 @@ def test_click_country_opens_inspector_and_log_filters(dashboard_url, new_page, 
     page = open_dashboard(new_page, dashboard_url)
     page.locator("button.blocsim-step10").click()
     wait_step(page, 10)
-    x, y = page.evaluate("""() => {
+    # click the country that stands furthest from any other, so no neighbour covers it
+    actor, x, y = page.evaluate("""() => {
         const el = document.querySelector('[data-chart=network] [data-rendered]');
         const ch = el.__blocsimChart;
-        const node = ch.getOption().series[0].data.find(d => d.name === 'RUS');
-        const [px, py] = ch.convertToPixel({seriesIndex: 0}, [node.x, node.y]);
+        const nodes = ch.getOption().series[0].data.map(d => [d.name, ...ch.convertToPixel({seriesIndex: 0}, [d.x, d.y])]);
+        const gap = ([n, x, y]) => Math.min(...nodes.filter(o => o[0] !== n).map(o => Math.hypot(o[1] - x, o[2] - y)));
+        const best = nodes.reduce((a, b) => gap(a) >= gap(b) ? a : b);
         const r = el.getBoundingClientRect();
-        return [r.left + px, r.top + py];
+        return [best[0], r.left + best[1], r.top + best[2]];
     }""")
     page.mouse.move(x, y)
     page.mouse.click(x, y)
-    inspector = page.locator("[data-inspector=RUS]")
-    inspector.wait_for()
+    inspector = page.locator(f"[data-inspector={actor}]")
+    try:
+        inspector.wait_for()
+    except Exception:
+        shot(page, "99-inspector-failure")
+        raise AssertionError(f"clicking {actor} at {(x, y)} did not open the inspector") from None
     card = page.locator(".blocsim-inspector").inner_text()
-    for field in ("Russia", "Doctrine", "stock", "Partners", "Sanctioned by", "Needs"):
+    for field in ("Doctrine", "stock", "made/mo", "Partners", "Rivals", "Sanctioned by", "Needs", "Arms in"):
         assert field in card, f"{field!r} missing from the inspector"
     shot(page.locator(".blocsim-inspector"), "05-inspector")
     # filter the log to one actor and one kind
@@ -157,6 +171,14 @@ def test_click_country_opens_inspector_and_log_filters(dashboard_url, new_page, 
     page.wait_for_function(f"() => parseInt(document.querySelector('.blocsim-log-count').innerText) < {total}")
     kinds = page.locator(".blocsim-log tr[data-kind]").evaluate_all("rows => rows.map(r => r.dataset.kind)")
     assert kinds and set(kinds) == {"sanction"}
+    pick(page, ".blocsim-filter-actor", "RUS")
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => document.querySelector('.blocsim-log-count').innerText.startsWith("
+                           f"'{len(kinds)} ') === false")
+    rows = page.locator(".blocsim-log tr[data-kind]").evaluate_all(
+        "rows => rows.map(r => [r.dataset.kind, r.dataset.actor, r.dataset.target])")
+    assert rows and all(k == "sanction" and "RUS" in (a, t) for k, a, t in rows), rows[:5]
+    shot(page.locator(".blocsim-panel-log"), "05b-event-log-filtered")
 
 
 def test_injects_show_in_the_log(dashboard_url, new_page, shot):
@@ -222,7 +244,7 @@ def test_invalid_upload_and_absurd_values_show_messages_and_server_stays_up(
     page.locator("button.blocsim-step10").click()
     wait_step(page, 2)
     page.locator("button.blocsim-step").click()
-    page.wait_for_function("() => (document.querySelector('.blocsim-errors') || {innerText: ''}).innerText"
+    page.wait_for_function("() => (document.querySelector('.blocsim-notice') || {innerText: ''}).innerText"
                            ".includes('last step')")
     assert step_of(page) == 2
     # a valid upload then loads

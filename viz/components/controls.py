@@ -1,5 +1,5 @@
-"""Controls: scenario (shipped or uploaded), seed, steps, alignment rule, overrides,
-step, play/pause at a chosen speed, and reset."""
+"""Controls: scenario (shipped or uploaded), seed, steps, alignment rule and overrides.
+(Step, play/pause and reset are in the header's toolbar.)"""
 
 from __future__ import annotations
 
@@ -11,26 +11,16 @@ from viz.components.messages import Messages
 from viz.components.upload import Upload
 from viz.session import Settings, alignment_rules
 
-SPEEDS = [1, 2, 5, 10, 20]
-
-
 @solara.component
 def Controls(
-    at_end: bool,
     steps_now: int,
     rule_now: str,
     settings: Settings,
     scenarios: list[str],
-    playing: bool,
-    speed: int,
     errors: list[str],
     on_scenario: Callable[[str], None],
     on_upload: Callable[[dict], None],
     on_apply: Callable[[str, str, str, str], None],
-    on_step: Callable[[int], None],
-    on_play: Callable[[bool], None],
-    on_speed: Callable[[int], None],
-    on_reset: Callable[[], None],
 ):
     """The left-hand control panel (it takes no frame, so a step does not re-render it)."""
     rules = alignment_rules()
@@ -51,24 +41,14 @@ def Controls(
                                     settings.rule, tuple(settings.overrides.items()), steps_now, rule_now])
 
     with solara.Card(title="Run", classes=["blocsim-controls"], style={"padding": "4px"}):
-        solara.Select("Shipped scenario", value=settings.scenario_name if settings.upload_text is None else None,
-                      values=scenarios, on_value=lambda v: v and on_scenario(v), classes=["blocsim-scenario"])
+        current = settings.scenario_name if settings.upload_text is None else None
+        options = scenarios if current in scenarios or current is None else [*scenarios, current]
+        solara.Select("Scenario", value=current, values=options, on_value=lambda v: v and on_scenario(v),
+                      classes=["blocsim-scenario"])
         Upload(event_upload=on_upload)
         if settings.upload_name:
             solara.Text(f"Uploaded: {settings.upload_name}", style={"font-size": "12px", "color": "#444"})
         Messages(errors, name="errors")
-        with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
-            solara.Button("Step", icon_name="mdi-step-forward", on_click=lambda: on_step(1), color="primary",
-                          disabled=playing, classes=["blocsim-step"])
-            solara.Button("+10", on_click=lambda: on_step(10), disabled=playing, outlined=True,
-                          classes=["blocsim-step10"])
-            solara.Button("Pause" if playing else "Play", icon_name="mdi-pause" if playing else "mdi-play",
-                          on_click=lambda: on_play(not playing), color="secondary" if playing else "primary",
-                          outlined=not playing, disabled=at_end and not playing, classes=["blocsim-play"])
-            solara.Button("Reset", icon_name="mdi-restore", on_click=on_reset, text=True, classes=["blocsim-reset"])
-        solara.ToggleButtonsSingle(value=speed, values=SPEEDS, on_value=on_speed, dense=True,
-                                   classes=["blocsim-speed"])
-        solara.Text("steps per second while playing", style={"font-size": "11px", "color": "#666"})
         solara.Text("Settings (apply restarts the run)", style={"font-weight": "500", "display": "block",
                                                                   "margin-top": "12px"})
         with solara.Row(gap="6px"):

@@ -40,7 +40,8 @@ def events_html(rows: list[dict], limit: int = MAX_ROWS) -> str:
     def row(r: dict) -> str:
         source = escape(str(r["source"]))
         inject = is_inject(r)
-        return (f"<tr data-kind='{escape(r['kind'])}' data-source='{source}'{' data-inject=1' if inject else ''}>"
+        return (f"<tr data-kind='{escape(r['kind'])}' data-actor='{escape(r['actor'])}' "
+                f"data-target='{escape(r['target'])}' data-source='{source}'{' data-inject=1' if inject else ''}>"
                 f"<td>{r['step']}</td><td>{escape(r['kind'].replace('_', ' '))}</td>"
                 f"<td>{f'<b>{source}</b>' if inject else source}</td><td>{escape(r['sentence'])}</td></tr>")
 

@@ -8,7 +8,7 @@ import solara
 
 
 @solara.component
-def Guard(name: str, children=[]):
+def Guard(name: str, children=[], classes: list[str] = []):
     """Render ``children``; if one of them raises, show what failed and a retry button."""
     exc, clear = solara.use_exception()
     if exc is not None:
@@ -17,4 +17,4 @@ def Guard(name: str, children=[]):
                           classes=["blocsim-view-error"]):
             solara.Button("Retry", on_click=clear, small=True, text=True)
         return
-    solara.Column(children=children, gap="0px")
+    solara.Column(children=children, gap="0px", classes=classes)

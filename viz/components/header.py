@@ -24,10 +24,8 @@ def header_html(f: Frame) -> str:
 
 @solara.component
 def Header(frame: Frame, busy: bool):
-    """A sticky bar at the top of the page."""
-    with solara.Div(classes=["blocsim-header"]):
-        solara.HTML(tag="div", unsafe_innerHTML=header_html(frame), classes=["blocsim-header-line"])
-        if frame.rule_citation:
-            solara.Text(frame.rule_citation, classes=["blocsim-citation"])
-        if busy:
-            solara.ProgressLinear(True)
+    """The header line, the rule's citation, and a progress bar while the run is moving."""
+    solara.HTML(tag="div", unsafe_innerHTML=header_html(frame), classes=["blocsim-header-line"])
+    if frame.rule_citation:
+        solara.Text(frame.rule_citation, classes=["blocsim-citation"])
+    solara.ProgressLinear(busy, style={"visibility": "visible" if busy else "hidden"})
