@@ -87,7 +87,7 @@ def _fmt(x: float) -> str:
         return f"{x / 1e6:.1f} million"
     if x >= 1e4:
         return f"{x / 1e3:,.0f} thousand"
-    return f"{x:,.0f}" if x >= 10 else f"{x:.1f}"
+    return f"{x:,.0f}" if x >= 10 or x == int(x) else f"{x:.1f}"
 
 
 class ActionKind:
