@@ -53,14 +53,16 @@ def test_worker_builds_the_same_scenario_as_load_scenario(tmp_path):
     assert files[0]["path"].endswith("feb2022_baseline.yaml") and len(files[0]["sha256"]) == 64
 
 
-def test_model_sweep_is_reproducible_across_pool_and_inline(tmp_path):
+def test_model_sweep_is_reproducible_across_inline_pool_and_dask(tmp_path):
     spec = _spec(tmp_path)
     run_sweep(spec, tmp_path / "inline", workers=0)
-    run_sweep(spec, tmp_path / "pool", workers=2, flush_runs=3)
-    a, b = read_results(tmp_path / "inline"), read_results(tmp_path / "pool")
+    a = read_results(tmp_path / "inline")
     assert len(a) == 8 and (a["status"] == "ok").all(), a.get("error")
-    pd.testing.assert_frame_equal(a.drop(columns="elapsed_s"), b.drop(columns="elapsed_s"))
-    pd.testing.assert_frame_equal(read_series(tmp_path / "inline"), read_series(tmp_path / "pool"))
+    for name, kw in {"pool": dict(workers=2, flush_runs=3), "dask": dict(dask_local=2)}.items():
+        run_sweep(spec, tmp_path / name, **kw)
+        b = read_results(tmp_path / name)
+        pd.testing.assert_frame_equal(a.drop(columns="elapsed_s"), b.drop(columns="elapsed_s"), obj=name)
+        pd.testing.assert_frame_equal(read_series(tmp_path / "inline"), read_series(tmp_path / name))
     assert {"bloc.CHN", "bloc.USA", "front.ukraine", "covert_total.CHN"} <= set(a.columns)
     assert "lean.USA" not in a.columns
     # each run equals a direct simulation with its parameters and seed

@@ -19,7 +19,7 @@ from sim.errors import UserError
 from sim.sweep.design import build_design
 from sim.sweep.plan import Plan, ScenarioRef
 from sim.sweep.spec import LoadedSpec
-from sim.sweep.worker import RESERVED, run_blocsim, select
+from sim.sweep.worker import RESERVED, ScenarioTemplate, run_blocsim, select
 
 _OVERRIDE_PREFIX = re.compile(r"^override [^:]+:0: ")
 
@@ -97,8 +97,6 @@ def check_parameters(loaded: LoadedSpec, refs: list[ScenarioRef]) -> list[dict]:
     """Load each scenario with each probe value of each parameter (and the fixed set).
 
     Returns each scenario's poles (leaders of the two camps), for the analysis."""
-    from sim.scenario import load_scenario
-
     spec = loaded.spec
     problems: list[str] = []
     poles: list[dict] = []
@@ -109,9 +107,9 @@ def check_parameters(loaded: LoadedSpec, refs: list[ScenarioRef]) -> list[dict]:
     first = {p.path: p.probe_values()[0] for p in spec.parameters}
     base_overrides = {**spec.set, **first}
     for s, ref in enumerate(refs):
-        path = loaded.scenario_path(s)
+        template = ScenarioTemplate(loaded.scenario_path(s))
         try:
-            base = load_scenario(path, overrides=base_overrides)
+            base = template.build(base_overrides)
             poles.append({k: list(v) for k, v in base.poles.items()})
         except UserError as exc:
             problems += _base_problems(loaded, exc, ref.label, s)
@@ -120,7 +118,7 @@ def check_parameters(loaded: LoadedSpec, refs: list[ScenarioRef]) -> list[dict]:
             field = "values" if p.values is not None else "bounds"
             for value in p.probe_values()[1:]:
                 try:
-                    load_scenario(path, overrides={**base_overrides, p.path: value})
+                    template.build({**base_overrides, p.path: value})
                 except UserError as exc:
                     problems.append(loaded.message(
                         ("parameters", i, field),

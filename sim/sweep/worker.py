@@ -52,33 +52,49 @@ def scenario_file(ref: ScenarioRef) -> str:
     return str(path)
 
 
-_TEMPLATES: dict[str, Any] = {}
+class ScenarioTemplate:
+    """A scenario file parsed once, built many times with different overrides.
+
+    `build(overrides)` gives what `load_scenario(path, overrides)` gives, messages
+    included (the parsed file keeps its lines), through the scenario package's own
+    override and validation code, without parsing the YAML again: parsing is most of
+    the cost of loading (tens of ms, often more than a short run).
+    """
+
+    def __init__(self, path: str | Path):
+        import sim.scenario as scn
+
+        self.path = path
+        self._apply = getattr(scn, "apply_overrides", None)
+        self._validate = getattr(scn, "_validate", None)
+        self._tracked = None
+        if self._apply is not None and self._validate is not None:
+            from sim.scenario.yamlio import load_with_extends
+
+            self._tracked = load_with_extends(scn.resolve_path(path))
+
+    def build(self, overrides: dict[str, Any] | None = None) -> Any:
+        import copy
+
+        if self._tracked is None:  # the package no longer offers the pieces: load as usual
+            from sim.scenario import load_scenario
+
+            return load_scenario(self.path, overrides=overrides)
+        tracked = copy.deepcopy(self._tracked)
+        if overrides:
+            self._apply(tracked, dict(overrides))
+        return self._validate(tracked)
+
+
+_TEMPLATES: dict[str, ScenarioTemplate] = {}
 
 
 def build_scenario(ref: ScenarioRef, overrides: dict[str, Any]) -> Any:
-    """The scenario with overrides, as `load_scenario(file, overrides)` builds it.
-
-    Parsing the YAML is most of the cost of loading (tens of ms, often more than a short
-    run), so each worker parses a scenario once and applies each run's overrides to a
-    copy, through the scenario package's own override and validation code.
-    """
-    import copy
-
-    import sim.scenario as scn
-
-    path = scenario_file(ref)
-    apply, validate = getattr(scn, "apply_overrides", None), getattr(scn, "_validate", None)
-    if apply is None or validate is None:  # the package no longer offers the pieces
-        return scn.load_scenario(path, overrides=overrides)
+    """The task's scenario with overrides, from a per-process template of its file."""
     template = _TEMPLATES.get(ref.sha256)
     if template is None:
-        from sim.scenario.yamlio import load_with_extends
-
-        template = _TEMPLATES[ref.sha256] = load_with_extends(path)
-    tracked = copy.deepcopy(template)
-    if overrides:
-        apply(tracked, overrides)
-    return validate(tracked)
+        template = _TEMPLATES[ref.sha256] = ScenarioTemplate(scenario_file(ref))
+    return template.build(overrides)
 
 
 def run_blocsim(task: RunTask) -> tuple[dict[str, Any], Any]:
