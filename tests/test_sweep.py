@@ -316,3 +316,25 @@ def test_cli_failures_exit_1_and_are_listed(tmp_path):
     assert proc.returncode == 1, stderr
     assert "18/18 runs (9 ok, 9 failed" in stdout
     assert "9 run(s) failed" in stderr and '"toy.fail": true' in stderr and "ValueError" in stderr
+
+
+@pytest.mark.parametrize("options,message", [
+    (["--dask-local", "0"], "--dask-local: got 0 (a number of workers, 1 or more)"),
+    (["--workers", "-1"], "--workers: got -1 (0 to run in this process, or a positive number)"),
+    (["--workers", "2", "--dask-local", "2", "--scheduler", "tcp://127.0.0.1:1"], "give one of them"),
+    (["--shard-runs", "0"], "--shard-runs/--shard-seconds: must be positive"),
+])
+def test_cli_bad_options_exit_2_and_write_nothing(tmp_path, options, message):
+    spec = write_spec(tmp_path)
+    proc = _cli(str(spec), "--out", str(tmp_path / "out"), "--run-fn", "test_sweep_toy:toy_run", *options)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and message in stderr and "Traceback" not in stderr, stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_out_must_be_a_folder(tmp_path):
+    spec = write_spec(tmp_path)
+    (tmp_path / "file").write_text("x")
+    proc = _cli(str(spec), "--out", str(tmp_path / "file"), "--run-fn", "test_sweep_toy:toy_run")
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and "is a file" in stderr

@@ -79,6 +79,9 @@ def run(args) -> int:
                            dask_local=args.dask_local, run_fn=run_fn,
                            show_progress=not args.no_progress, retry_failed=args.retry_failed,
                            flush_runs=args.shard_runs, flush_seconds=args.shard_seconds)
+    except OSError as exc:
+        raise UserError(f"--out {out}: cannot write results: {exc.strerror or exc} "
+                        "(a folder you can write to, with free space)") from None
     except KeyboardInterrupt:
         print(f"sweep interrupted: finished runs are saved in {out}; run the same command to resume",
               file=sys.stderr)

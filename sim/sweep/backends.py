@@ -65,12 +65,12 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
 def open_backend(workers: int | None = None, scheduler: str | None = None,
                  dask_local: int | None = None) -> Iterator[Backend]:
     """Open the executor the options ask for; close it (and any cluster) on exit."""
-    if scheduler and dask_local:
+    if scheduler and dask_local is not None:
         raise UserError("--scheduler and --dask-local: give one of them (a cluster address, "
                         "or a number of local Dask workers)")
     if workers is not None and workers < 0:
         raise UserError(f"--workers: got {workers} (0 to run in this process, or a positive number)")
-    if scheduler or dask_local:
+    if scheduler or dask_local is not None:
         with _dask(scheduler, dask_local) as backend:
             yield backend
         return
@@ -101,7 +101,7 @@ def _dask(scheduler: str | None, n_local: int | None) -> Iterator[Backend]:
     try:
         if scheduler:
             try:
-                client = Client(scheduler, timeout="20s")
+                client = Client(scheduler, timeout="10s")
             except (OSError, TimeoutError, ValueError) as exc:
                 raise UserError(f"--scheduler: cannot reach {scheduler}: {exc} "
                                 "(the address of a running Dask scheduler, tcp://HOST:PORT)") from None

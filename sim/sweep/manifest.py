@@ -114,6 +114,8 @@ def open_folder(store: ResultStore, manifest: dict) -> tuple[dict, bool]:
     so results of different experiments never mix.
     """
     out = store.out
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: is a file (a folder for the results)")
     if store.exists():
         try:
             old = store.read_manifest()

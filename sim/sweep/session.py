@@ -61,21 +61,21 @@ def run_sweep(spec: str | Path | LoadedSpec, out: str | Path, *, workers: int | 
     fresh = mf.build(loaded, plan, files, run_fn)
     manifest, resumed = mf.open_folder(store, fresh)
     types = mf.param_types(plan)
-    store.out.mkdir(parents=True, exist_ok=True)
-    if not resumed:
-        store.write_manifest(manifest)
-    store.prepare()
-    if not (store.out / "plan.parquet").exists():
-        batches, schema = _plan_batches(plan, types)
-        store.write_plan(batches, schema)
-        table = _design_table(plan)
-        if table is not None:
-            store.write_design(table)
-
     totals = Totals(total=plan.n_runs)
     session = {"started": mf.now(), "resumed": resumed, "retry_failed": retry_failed}
+    # the backend opens before anything is written, so a wrong address leaves no folder
     with open_backend(workers, scheduler, dask_local) as backend:
         session["backend"] = backend.description
+        store.out.mkdir(parents=True, exist_ok=True)
+        if not resumed:
+            store.write_manifest(manifest)
+        store.prepare()
+        if not (store.out / "plan.parquet").exists():
+            batches, schema = _plan_batches(plan, types)
+            store.write_plan(batches, schema)
+            table = _design_table(plan)
+            if table is not None:
+                store.write_design(table)
         try:
             with SweepProgress(totals, enabled=show_progress) as progress:
                 run_plan(plan, store, backend, run_fn, progress, param_types=types,
