@@ -65,6 +65,7 @@ class MemorySampler:
 
         self.proc = psutil.Process()
         self.parent = self.tree = 0
+        self.child_cpu: dict[int, float] = {}  # CPU seconds seen per descendant
         self.every = every
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -77,6 +78,8 @@ class MemorySampler:
         for child in self.proc.children(recursive=True):
             try:
                 total += child.memory_info().rss
+                t = child.cpu_times()
+                self.child_cpu[child.pid] = max(self.child_cpu.get(child.pid, 0.0), t.user + t.system)
             except psutil.Error:
                 pass
         self.parent, self.tree = max(self.parent, own), max(self.tree, total)
@@ -95,6 +98,11 @@ class MemorySampler:
         self._thread.join()
         self._sample()
 
+    def cpu(self) -> tuple[float, float]:
+        """CPU seconds used by this process, and by its descendants (as last sampled)."""
+        t = self.proc.cpu_times()
+        return t.user + t.system, sum(self.child_cpu.values())
+
 
 def measure_blocsim(runs: int, workers: int, steps: int) -> dict:
     from sim.sweep.session import run_sweep
@@ -108,7 +116,8 @@ def measure_blocsim(runs: int, workers: int, steps: int) -> dict:
         totals = run_sweep(spec, out, workers=workers, probe=False)
         wall = time.perf_counter() - start
     df = read_results(out)
-    return {"tool": "blocsim", "runs": totals.ran, "ok": totals.ok, "workers": workers, "seconds": wall,
+    parent_cpu, workers_cpu = mem.cpu()
+    return {"tool": "blocsim", "runs": totals.ran, "parent_cpu": parent_cpu, "workers_cpu": workers_cpu, "ok": totals.ok, "workers": workers, "seconds": wall,
             "peak_parent_mb": mem.parent / 2**20, "peak_tree_mb": mem.tree / 2**20,
             "check": float(df["polarization"].sum()), "outcomes": int(df.shape[1])}
 
@@ -165,7 +174,8 @@ def measure_batch_run(runs: int, processes: int, steps: int) -> dict:
                                  number_processes=processes, max_steps=steps, display_progress=False,
                                  rng=[run_seed(ROOT_SEED, r) for r in range(reps)])
         wall = time.perf_counter() - start
-    return {"tool": "batch_run", "runs": len(results), "ok": len(results), "workers": processes,
+    parent_cpu, workers_cpu = mem.cpu()
+    return {"tool": "batch_run", "runs": len(results), "parent_cpu": parent_cpu, "workers_cpu": workers_cpu, "ok": len(results), "workers": processes,
             "seconds": wall, "peak_parent_mb": mem.parent / 2**20, "peak_tree_mb": mem.tree / 2**20,
             "check": float(sum(r["outcomes"]["polarization"] for r in results)),
             "outcomes": len(results[0]["outcomes"]) if results else 0}
@@ -190,7 +200,8 @@ def run_one(tool: str, runs: int, workers: int, steps: int) -> dict:
     r["rate"] = r["runs"] / r["seconds"]
     print(f"  {tool:9s} {runs:5d} runs, {workers} worker(s): {r['seconds']:6.1f} s, {r['rate']:6.1f} runs/s, "
           f"peak RSS parent {r['peak_parent_mb']:6.1f} MB, parent+workers {r['peak_tree_mb']:6.1f} MB "
-          f"(load avg {load:.1f})", flush=True)
+          f"(load avg {load:.1f}); CPU s parent {r['parent_cpu']:.1f}, workers {r['workers_cpu']:.1f}",
+          flush=True)
     return r
 
 
@@ -242,7 +253,16 @@ def main() -> None:
                   f"{b['peak_tree_mb'] - a['peak_tree_mb']:+.0f} MB")
     one, two = res[("blocsim", big, 1)], res[("blocsim", big, w)]
     print(f"  blocsim {big} runs: {w} workers {two['rate']:.1f} runs/s vs 1 worker {one['rate']:.1f} runs/s "
-          f"= {two['rate'] / one['rate']:.2f}x speedup")
+          f"= {two['rate'] / one['rate']:.2f}x speedup (wall clock; the load average above shows "
+          f"how many cores other work took)")
+    # Independent of other load: if each worker had a core, a run costs its CPU time divided
+    # among the workers, while the parent works alongside on its own core share.
+    for r in (one, two):
+        r["cpu_per_run"] = (r["workers_cpu"] + r["parent_cpu"]) / r["runs"]
+    ideal = w * one["cpu_per_run"] / two["cpu_per_run"]
+    print(f"  CPU per run: 1 worker {1000 * one['cpu_per_run']:.1f} ms, {w} workers "
+          f"{1000 * two['cpu_per_run']:.1f} ms (parent {100 * two['parent_cpu'] / (two['parent_cpu'] + two['workers_cpu']):.0f}%"
+          f" of it): on {w} idle cores, {w} workers would run {ideal:.2f}x as fast as 1")
 
 
 if __name__ == "__main__":
