@@ -114,3 +114,26 @@ def test_inspector_lists_stocks_partners_and_sanctions(frame):
 
 def test_option_json_turns_nan_into_null():
     assert option_json({"a": [np.float64("nan"), np.int64(3)]}) == '{"a":[null,3]}'
+
+
+def test_a_big_world_keeps_the_network_readable_and_the_page_fast():
+    """200 actors: the network shows only the strongest ties, and every view builds quickly."""
+    import time
+
+    from viz.components.network import MAX_EDGES
+
+    actors = "\n".join(f"  A{i}: {{name: Actor {i}, economy: {100 + i}}}" for i in range(200))
+    relations = "\n".join(f"  - [A{i}, A{(i * 7 + 3) % 200}, {0.9 if i % 2 else -0.8}]" for i in range(200))
+    s = Session("teaching_islands")
+    text = (f"name: Big\ndescription: 200 actors\npoles: {{west: [A0], east: [A1]}}\n"
+            f"actors:\n{actors}\nrelations:\n{relations}\n")
+    errors = s.load_upload("big.yaml", text)
+    assert errors == [], errors
+    t0 = time.perf_counter()
+    s.step(1)
+    f = s.frame()
+    opt = network_option(f, f.positions)
+    heatmap_option(f)
+    standard_charts(f)
+    assert f.n == 200 and len([ln for ln in opt["series"][0]["links"] if "value" in ln]) <= MAX_EDGES
+    assert time.perf_counter() - t0 < 10

@@ -28,6 +28,7 @@ from viz.session import Session, parse_overrides
 MAX_CATCH_UP = 5  # most steps run between two redraws while playing
 
 CSS = """
+html { overflow-y: scroll; }  /* a scrollbar that comes and goes would re-lay out every chart */
 .blocsim-sticky { position: sticky; top: 0; z-index: 20; }
 .blocsim-header { background: #fff; border-bottom: 1px solid #ddd; padding: 6px 12px; margin-bottom: 12px; }
 .blocsim-header-line { display: flex; flex-wrap: wrap; gap: 18px; align-items: baseline; font-size: 15px; }
@@ -114,7 +115,7 @@ def Page():
                 return
             # always leave the page's own events (Pause, filters) room between redraws
             now = time.perf_counter()
-            cancel.wait(max(start + done / rate - now, 0.5 * (now - t0), 0.05))
+            cancel.wait(max(start + done / rate - now, now - t0, 0.08))
 
     solara.use_thread(play_worker, dependencies=[playing, speed], intrusive_cancel=False)
 
@@ -164,7 +165,8 @@ def Page():
                          [e for e in errors if not is_notice(e)], on_scenario, on_upload, on_apply)
             with solara.Card(title="Injects", classes=["blocsim-panel", "blocsim-panel-injects"]):
                 with Guard("injects"):
-                    InjectsView(frame.ids, frame.scheduled, session.inject_event, session.inject_action).key(f"injects-{frame.source}")
+                    InjectsView(frame.ids, frame.scheduled, session.inject_event,
+                                session.inject_action).key(f"injects-{frame.source}")
             with solara.Card(title="Export", classes=["blocsim-panel", "blocsim-panel-export"]):
                 with Guard("export"):
                     ExportsView(frame, session)

@@ -374,8 +374,9 @@ class Session:
         title, citation = rules.get(str(rule), (str(rule), ""))
         ids = list(w.ids)
         self._positions = affinity_layout(w.affinity, self._positions)
-        scheduled = [{"id": eid, "description": e.description, "when": scn.when(e) if (e.step is not None or e.date) else None,
-                      "enabled": e.enabled} for eid, e in scn.events.items()]
+        scheduled = [{"id": eid, "description": e.description, "enabled": e.enabled,
+                      "when": scn.when(e) if (e.step is not None or e.date) else None}
+                     for eid, e in scn.events.items()]
         return Frame(
             revision=self.revision, step=step, steps=scn.steps, date=scn.step_to_month(step),
             scenario=scn.name, source=self.settings.upload_name or self.settings.scenario_name or "",

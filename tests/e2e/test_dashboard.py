@@ -17,7 +17,7 @@ import pytest
 
 OUT = Path(__file__).resolve().parents[2] / "test-output"
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
 CHARTS = ["network", "heatmap", "compare", "blocs", "lean", "arms", "aid", "pressure", "front"]
 
@@ -50,7 +50,8 @@ def wait_ready(page) -> None:
     try:
         page.wait_for_function(
             """(n) => { const r = Array.from(document.querySelectorAll('[data-rendered]')).map(c => c.dataset.rendered);
-                       return r.length >= n && new Set(r).size === 1 && r[0] !== '-1'; }""", arg=len(CHARTS))
+                       const h = document.querySelector('.blocsim-stepinfo');
+                       return r.length >= n && r.every(x => x === h.dataset.revision); }""", arg=len(CHARTS))
     except Exception:
         state = page.evaluate("""() => Array.from(document.querySelectorAll('[data-chart]')).map(
             c => c.dataset.chart + ':' + (c.querySelector('[data-rendered]') || {dataset: {}}).dataset.rendered)""")
@@ -58,9 +59,12 @@ def wait_ready(page) -> None:
 
 
 def wait_step(page, n: int, timeout: float = 30_000) -> None:
+    """Wait until the header, the event log and every chart show step ``n``."""
     page.wait_for_function(
         """(n) => { const h = document.querySelector('.blocsim-header-line [data-step]');
-                   return h && h.dataset.step === String(n); }""", arg=n, timeout=timeout)
+                   const log = document.querySelector('.blocsim-log-count');
+                   return h && h.dataset.step === String(n) && log && log.dataset.step === String(n); }""",
+        arg=n, timeout=timeout)
     wait_ready(page)
 
 
@@ -119,9 +123,14 @@ def test_pick_scenario_then_ten_steps_change_network_plots_and_log(dashboard_url
     wait_step(page, 10)
     after = {c: pixels(page, c) for c in before}
     unchanged = [c for c in before if before[c] == after[c]]
-    assert not unchanged, f"charts did not change after 10 steps: {unchanged}"
-    count = page.locator(".blocsim-log-count").inner_text()
-    assert int(count.split()[0]) > 10, count
+    if unchanged:
+        import base64
+        shot(page, "99-unchanged-charts")
+        for c in unchanged:
+            (OUT / "screenshots" / f"99-unchanged-{c}.png").write_bytes(base64.b64decode(after[c].split(",", 1)[1]))
+        counts = page.evaluate("() => Array.from(document.querySelectorAll('[data-chart]')).map(e => e.dataset.chart)")
+    assert not unchanged, f"charts did not change after 10 steps: {unchanged} (charts in page: {counts})"
+    page.wait_for_function("() => parseInt(document.querySelector('.blocsim-log-count').innerText) > 10")
     text = log_text(page)
     assert "because" in text, "log sentences should give reasons"
     # scrolled down to the log, the active rule and the run buttons stay in view
@@ -142,24 +151,35 @@ def test_click_country_opens_inspector_and_log_filters(dashboard_url, new_page, 
     page = open_dashboard(new_page, dashboard_url)
     page.locator("button.blocsim-step10").click()
     wait_step(page, 10)
-    # click the country that stands furthest from any other, so no neighbour covers it
-    actor, x, y = page.evaluate("""() => {
-        const el = document.querySelector('[data-chart=network] [data-rendered]');
-        const ch = el.__blocsimChart;
-        const nodes = ch.getOption().series[0].data.map(d => [d.name, ...ch.convertToPixel({seriesIndex: 0}, [d.x, d.y])]);
-        const gap = ([n, x, y]) => Math.min(...nodes.filter(o => o[0] !== n).map(o => Math.hypot(o[1] - x, o[2] - y)));
-        const best = nodes.reduce((a, b) => gap(a) >= gap(b) ? a : b);
-        const r = el.getBoundingClientRect();
-        return [best[0], r.left + best[1], r.top + best[2]];
-    }""")
-    page.mouse.move(x, y)
-    page.mouse.click(x, y)
-    inspector = page.locator(f"[data-inspector={actor}]")
-    try:
-        inspector.wait_for()
-    except Exception:
-        shot(page, "99-inspector-failure")
-        raise AssertionError(f"clicking {actor} at {(x, y)} did not open the inspector") from None
+    # click the country that stands furthest from any other, so no neighbour covers it; the
+    # chart's size must have settled first (a scrollbar appearing re-lays it out)
+    page.wait_for_function("""() => {
+        const ch = document.querySelector('[data-chart=network] [data-rendered]').__blocsimChart;
+        const size = ch.getWidth() + 'x' + ch.getHeight();
+        const stable = window.__netSize === size && performance.now() - window.__netSince > 400;
+        if (window.__netSize !== size) { window.__netSize = size; window.__netSince = performance.now(); }
+        return stable; }""", polling=100)
+    for attempt in range(3):
+        actor, x, y = page.evaluate("""() => {
+            const el = document.querySelector('[data-chart=network] [data-rendered]');
+            const ch = el.__blocsimChart;
+            const nodes = ch.getOption().series[0].data.map(
+                d => [d.name, ...ch.convertToPixel({seriesIndex: 0}, [d.x, d.y])]);
+            const gap = ([n, x, y]) => Math.min(...nodes.filter(o => o[0] !== n).map(
+                o => Math.hypot(o[1] - x, o[2] - y)));
+            const best = nodes.reduce((a, b) => gap(a) >= gap(b) ? a : b);
+            const r = el.getBoundingClientRect();
+            return [best[0], r.left + best[1], r.top + best[2]];
+        }""")
+        page.mouse.move(x, y)
+        page.mouse.click(x, y)
+        try:
+            page.locator(f"[data-inspector={actor}]").wait_for(timeout=5000)
+            break
+        except Exception:
+            shot(page, f"99-inspector-miss-{attempt}")
+    else:
+        raise AssertionError(f"clicking {actor} at {(x, y)} did not open the inspector")
     card = page.locator(".blocsim-inspector").inner_text()
     for field in ("Doctrine", "stock", "made/mo", "Partners", "Rivals", "Sanctioned by", "Needs", "Arms in"):
         assert field in card, f"{field!r} missing from the inspector"
@@ -342,3 +362,30 @@ def test_step_redraw_under_300ms_and_play_at_5_per_second(dashboard_url, new_pag
     assert rate >= 5, figures
     assert max_gap < 1000, figures
     assert pause_ms < 1000, figures
+
+
+def test_compare_a_run_with_and_without_an_inject_on_the_same_axes(dashboard_url, new_page, shot):
+    page = open_dashboard(new_page, dashboard_url)
+    page.locator("button.blocsim-step10").click()
+    wait_step(page, 10)
+    page.get_by_role("button", name="Pin this run for comparison").click()
+    page.locator(".blocsim-pinned").wait_for()
+    page.locator("button.blocsim-reset").click()
+    wait_step(page, 0)
+    pick(page, ".blocsim-inject-actor", "USA")
+    pick(page, ".blocsim-inject-kind", "withdraw")
+    pick(page, ".blocsim-inject-target", "UKR")
+    page.locator("button.blocsim-inject-go").click()
+    page.wait_for_function("() => (document.querySelector('.blocsim-inject-message') || {innerText: ''})"
+                           ".innerText.includes('Queued')")
+    page.locator("button.blocsim-step10").click()
+    wait_step(page, 10)
+    series = page.evaluate("""() => {
+        const ch = document.querySelector('[data-chart=compare] [data-rendered]').__blocsimChart;
+        return ch.getOption().series.map(s => [s.name, s.lineStyle.type, s.data.length, s.data.map(d => d[1])]); }""")
+    pinned = [s for s in series if "(pinned)" in s[0]]
+    current = [s for s in series if "(this run)" in s[0]]
+    assert pinned and len(pinned) == len(current), series
+    assert all(s[1] == "dashed" and s[2] == 11 for s in pinned) and all(s[1] == "solid" for s in current)
+    assert any(p[3] != c[3] for p, c in zip(pinned, current)), "the inject should change at least one indicator"
+    shot(page.locator(".blocsim-panel-compare"), "08-compare-with-without-inject")

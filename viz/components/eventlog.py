@@ -69,7 +69,8 @@ def EventLogView(frame: Frame):
             solara.InputText("Contains", value=text, on_value=set_text, continuous_update=True)
         solara.Checkbox(label="Last step only", value=only_last, on_value=set_only_last)
     shown = min(len(rows), MAX_ROWS)
-    solara.Text(f"{len(rows)} of {len(frame.events)} actions" + (f" (newest {shown} shown)" if len(rows) > shown else ""),
-                style={"font-size": "12px", "color": "#666"}, classes=["blocsim-log-count"])
+    count = f"{len(rows)} of {len(frame.events)} actions" + (f" (newest {shown} shown)" if len(rows) > shown else "")
+    solara.HTML(tag="div", unsafe_innerHTML=escape(count), classes=["blocsim-log-count"],
+                attributes={"data-step": str(frame.step)}, style={"font-size": "12px", "color": "#666"})
     with solara.Div(style={"max-height": "420px", "overflow-y": "auto"}):
         solara.HTML(tag="table", unsafe_innerHTML=events_html(rows), classes=["blocsim-table", "blocsim-log"])

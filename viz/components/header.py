@@ -15,7 +15,7 @@ def header_html(f: Frame) -> str:
     return (
         f"<span class='blocsim-brand'>blocsim</span>"
         f"<span class='blocsim-scn'>{escape(f.scenario)}</span>"
-        f"<span class='blocsim-stepinfo' data-step='{f.step}'>step {f.step} / {f.steps} · {escape(f.date)}</span>"
+        f"<span class='blocsim-stepinfo' data-step='{f.step}' data-revision='{f.revision}'>step {f.step} / {f.steps} · {escape(f.date)}</span>"
         f"<span class='blocsim-blocs'>{blocs} blocs · polarization {float(f.summary.get('polarization', 0)):.2f}</span>"
         f"<span class='blocsim-active-rule' title='{escape(f.rule_citation)}'>Alignment rule: "
         f"<b>{escape(f.rule_title)}</b> <code>{escape(f.rule)}</code></span>"

@@ -14,6 +14,8 @@ from viz.components.echart import EChart, option_json
 from viz.session import Frame
 
 EDGE_THRESHOLD = 0.25
+MAX_EDGES = 600
+MAX_ARROWS = 300
 
 
 def _fmt(x: float) -> str:
@@ -47,7 +49,10 @@ def network_option(f: Frame, positions: np.ndarray, selected: str | None = None,
         nodes.append(node)
     links = []
     iu, ju = np.triu_indices(n, k=1)
-    strong = np.abs(f.affinity[iu, ju]) >= threshold
+    strength = np.abs(f.affinity[iu, ju])
+    strong = np.flatnonzero(strength >= threshold)
+    if strong.size > MAX_EDGES:  # big worlds: the strongest ties only, so the chart stays readable and fast
+        strong = strong[np.argsort(-strength[strong], kind="stable")[:MAX_EDGES]]
     for i, j in zip(iu[strong], ju[strong]):
         v = float(f.affinity[i, j])
         links.append({
@@ -62,6 +67,9 @@ def network_option(f: Frame, positions: np.ndarray, selected: str | None = None,
         src, dst = np.nonzero(flow > 0)
         if src.size == 0:
             continue
+        if src.size > MAX_ARROWS:
+            keep = np.argsort(-flow[src, dst], kind="stable")[:MAX_ARROWS]
+            src, dst = src[keep], dst[keep]
         top = flow[src, dst].max()
         for i, j in zip(src, dst):
             v = float(flow[i, j])
