@@ -143,3 +143,17 @@ def test_landscape_pair_without_size_is_located(tmp_path, capsys):
     code, err = validate(tmp_path, text, capsys)
     assert code == 2 and err == [f"{tmp_path / 's.yaml'}:10: landscape.propensities.0.1: 'BBB' has no size "
                                  "(add it under landscape.sizes)"]
+
+
+def test_tagged_yaml_collections_are_refused(tmp_path, capsys):
+    code, err = validate(tmp_path, GOOD + "relations: !!python/object/apply:os.system [[echo, hi]]\n", capsys)
+    assert code == 2 and len(err) == 1
+    assert err[0].startswith(f"{tmp_path / 's.yaml'}:7: relations: the tag") and "is not allowed" in err[0]
+
+
+def test_template_builds_many_variants_from_one_parse():
+    from sim.scenario import ScenarioTemplate
+    t = ScenarioTemplate("teaching_islands")
+    low, high = t.build({"actors.ESM.reputation_concern": 0.1}), t.build({"actors.ESM.reputation_concern": 0.9})
+    assert (low.actors["ESM"].reputation_concern, high.actors["ESM"].reputation_concern) == (0.1, 0.9)
+    assert t.build().actors["ESM"].reputation_concern == 0.8          # the template itself is untouched

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ from sim.errors import UserError
 from sim.scenario.schema import ITEMS, MONTH, Scenario
 from sim.scenario.yamlio import Tracked, load_with_extends, parse_yaml
 
-__all__ = ["Scenario", "load_scenario", "parse_scenario", "shipped_scenarios", "SCENARIO_DIR",
+__all__ = ["Scenario", "ScenarioTemplate", "load_scenario", "parse_scenario", "validate_tracked", "resolve_path", "shipped_scenarios", "SCENARIO_DIR",
            "DEFAULT_SCENARIO", "describe_validation_error"]
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
@@ -38,12 +39,27 @@ def resolve_path(name_or_path: str | Path) -> Path:
     return p
 
 
+class ScenarioTemplate:
+    """A scenario file parsed once (with its `extends:` chain), built many times with overrides.
+
+    Parsing is most of the cost of loading, often more than a short run, so sweeps keep
+    one template per file. Messages keep their file and line.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = resolve_path(path)
+        self.tracked = load_with_extends(self.path)
+
+    def build(self, overrides: dict[str, Any] | None = None) -> Scenario:
+        tracked = copy.deepcopy(self.tracked) if overrides else self.tracked
+        if overrides:
+            apply_overrides(tracked, overrides)
+        return _validate(tracked)
+
+
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
     """Read, merge (`extends:`), override and validate a scenario file."""
-    tracked = load_with_extends(resolve_path(path))
-    if overrides:
-        apply_overrides(tracked, overrides)
-    return _validate(tracked)
+    return ScenarioTemplate(path).build(overrides)
 
 
 def parse_scenario(text: str, file: str = "<upload>") -> Scenario:
@@ -96,16 +112,21 @@ def apply_overrides(tracked: Tracked, overrides: dict[str, Any]) -> None:
 
 
 def _validate(tracked: Tracked) -> Scenario:
+    return validate_tracked(tracked, Scenario, "name: ..., actors: ...", check_references)
+
+
+def validate_tracked(tracked: Tracked, model: type[BaseModel], shape: str, checks=None) -> Any:
+    """Validate loaded YAML against a model, then `checks(obj) -> [(path, problem)]`; located errors."""
     if not isinstance(tracked.data, dict):
-        raise UserError(tracked.message((), "the file must hold a mapping of fields (name: ..., actors: ...)"))
+        raise UserError(tracked.message((), f"the file must hold a mapping of fields ({shape})"))
     try:
-        scenario = Scenario.model_validate(tracked.data)
+        obj = model.model_validate(tracked.data)
     except ValidationError as exc:
-        raise UserError(describe_validation_error(exc, tracked, Scenario)) from None
-    problems = check_references(scenario)
+        raise UserError(describe_validation_error(exc, tracked, model)) from None
+    problems = checks(obj) if checks else []
     if problems:
         raise UserError([tracked.message(path, msg) for path, msg in problems])
-    return scenario
+    return obj
 
 
 # ---------------------------------------------------------------- error messages
@@ -159,6 +180,8 @@ def describe_validation_error(exc: ValidationError, tracked: Tracked, root: type
             text = f"unknown field ({hint}known fields: {', '.join(known)})"
         elif kind == "missing":
             text = "missing required field (add it)"
+        elif kind == "value_error":   # a validator's own message, written for the user
+            text = str(err["msg"]).removeprefix("Value error, ")
         else:
             expected = ""
             ctx = err.get("ctx") or {}

@@ -20,6 +20,9 @@ from sim.errors import UserError
 Path_ = tuple  # a field path such as ("actors", "RUS", "economy")
 
 
+PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
 class SafeLoader(yaml.SafeLoader):
     """yaml.SafeLoader, but only true/false are booleans (YAML 1.2): `on:`, `no:` stay strings."""
 
@@ -58,6 +61,10 @@ class Tracked:
 def _to_python(node: yaml.Node, loader: SafeLoader, path: Path_, file: str,
                origins: dict, errors: list[str]) -> Any:
     origins[path] = (file, node.start_mark.line + 1)
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in PLAIN_TAGS:
+        errors.append(f"{file}:{node.start_mark.line + 1}: {'.'.join(map(str, path)) or '(top level)'}: "
+                      f"the tag {node.tag} is not allowed (plain YAML mappings and lists)")
+        return None
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
         for key_node, value_node in node.value:
@@ -107,19 +114,23 @@ def parse_yaml(text: str, file: str) -> Tracked:
     return Tracked(data, origins, file)
 
 
-def read_yaml(path: Path | str) -> Tracked:
+def read_text(path: Path | str, what: str = "a YAML file") -> str:
+    """A file's text, or a UserError naming the file and what was expected."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UserError(f"{path}:0: (file): no such file (a path to a YAML file)") from None
+        raise UserError(f"{path}:0: (file): no such file (a path to {what})") from None
     except IsADirectoryError:
-        raise UserError(f"{path}:0: (file): is a folder (a path to a YAML file)") from None
+        raise UserError(f"{path}:0: (file): is a folder (a path to {what})") from None
     except UnicodeDecodeError:
         raise UserError(f"{path}:0: (file): not UTF-8 text (a YAML text file)") from None
     except OSError as exc:
-        raise UserError(f"{path}:0: (file): cannot be read: {exc.strerror} (a readable YAML file)") from None
-    return parse_yaml(text, str(path))
+        raise UserError(f"{path}:0: (file): cannot be read: {exc.strerror} (a readable file)") from None
+
+
+def read_yaml(path: Path | str) -> Tracked:
+    return parse_yaml(read_text(path), str(path))
 
 
 def merge(base: Tracked, child: Tracked) -> Tracked:

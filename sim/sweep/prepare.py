@@ -19,7 +19,8 @@ from sim.errors import UserError
 from sim.sweep.design import build_design
 from sim.sweep.plan import Plan, ScenarioRef
 from sim.sweep.spec import LoadedSpec
-from sim.sweep.worker import RESERVED, ScenarioTemplate, run_blocsim, select
+from sim.scenario import ScenarioTemplate
+from sim.sweep.worker import RESERVED, run_blocsim, select
 
 _OVERRIDE_PREFIX = re.compile(r"^override [^:]+:0: ")
 

@@ -29,7 +29,7 @@ import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sim.errors import UserError
 
@@ -214,49 +214,18 @@ class LoadedSpec:
         return local if local.exists() else Path(resolve_path(given))
 
 
-def _messages(exc: ValidationError, tracked: Any, describe: Any) -> list[str]:
-    """Pydantic errors as located messages; our own checks' texts are used as written."""
-    generic = describe(exc, tracked, SweepSpec)
-    out = []
-    for err, text in zip(exc.errors(), generic):
-        if err["type"] == "value_error":
-            msg = str(err["msg"]).removeprefix("Value error, ")
-            out.append(tracked.message(tuple(err["loc"]), msg))
-        else:
-            out.append(text)
-    return out
-
-
 def parse_spec(text: str, file: str = "<string>") -> LoadedSpec:
     """Validate sweep YAML text; raises UserError with located messages."""
-    from sim.scenario import describe_validation_error
+    from sim.scenario import validate_tracked
     from sim.scenario.yamlio import parse_yaml
 
     tracked = parse_yaml(text, file)
-    if not isinstance(tracked.data, dict):
-        raise UserError(tracked.message((), "the file must hold a mapping of fields "
-                                            "(scenarios: ..., parameters: ..., design: ...)"))
-    try:
-        spec = SweepSpec.model_validate(tracked.data)
-    except ValidationError as exc:
-        raise UserError(_messages(exc, tracked, describe_validation_error)) from None
-    problems = _design_problems(spec)
-    if problems:
-        raise UserError([tracked.message(p, m) for p, m in problems])
+    spec = validate_tracked(tracked, SweepSpec, "scenarios: ..., parameters: ..., design: ...", _design_problems)
     return LoadedSpec(spec, file, text, tracked)
 
 
 def load_spec(path: str | Path) -> LoadedSpec:
     """Read and validate a sweep file (safe YAML, line-tracked messages)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path}:0: (file): no such file (a path to a sweep YAML file)") from None
-    except IsADirectoryError:
-        raise UserError(f"{path}:0: (file): is a folder (a path to a sweep YAML file)") from None
-    except UnicodeDecodeError:
-        raise UserError(f"{path}:0: (file): not UTF-8 text (a YAML text file)") from None
-    except OSError as exc:
-        raise UserError(f"{path}:0: (file): cannot be read: {exc.strerror} (a readable file)") from None
-    return parse_spec(text, str(path))
+    from sim.scenario.yamlio import read_text
+
+    return parse_spec(read_text(path, "a sweep YAML file"), str(path))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.scenario import ScenarioTemplate
 from sim.sweep.plan import RunTask, ScenarioRef
 
 RESERVED = ("run_id", "scenario", "point_id", "replication", "seed", "status", "error",
@@ -50,40 +51,6 @@ def scenario_file(ref: ScenarioRef) -> str:
         tmp.write_text(ref.text, encoding="utf-8")
         os.replace(tmp, path)
     return str(path)
-
-
-class ScenarioTemplate:
-    """A scenario file parsed once, built many times with different overrides.
-
-    `build(overrides)` gives what `load_scenario(path, overrides)` gives, messages
-    included (the parsed file keeps its lines), through the scenario package's own
-    override and validation code, without parsing the YAML again: parsing is most of
-    the cost of loading (tens of ms, often more than a short run).
-    """
-
-    def __init__(self, path: str | Path):
-        import sim.scenario as scn
-
-        self.path = path
-        self._apply = getattr(scn, "apply_overrides", None)
-        self._validate = getattr(scn, "_validate", None)
-        self._tracked = None
-        if self._apply is not None and self._validate is not None:
-            from sim.scenario.yamlio import load_with_extends
-
-            self._tracked = load_with_extends(scn.resolve_path(path))
-
-    def build(self, overrides: dict[str, Any] | None = None) -> Any:
-        import copy
-
-        if self._tracked is None:  # the package no longer offers the pieces: load as usual
-            from sim.scenario import load_scenario
-
-            return load_scenario(self.path, overrides=overrides)
-        tracked = copy.deepcopy(self._tracked)
-        if overrides:
-            self._apply(tracked, dict(overrides))
-        return self._validate(tracked)
 
 
 _TEMPLATES: dict[str, ScenarioTemplate] = {}
