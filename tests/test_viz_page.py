@@ -82,3 +82,19 @@ def test_sim_does_not_import_the_dashboard():
     code = "import sys, sim.cli, sim.model; sim.cli.build_parser(); print('viz' in sys.modules, 'solara' in sys.modules)"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.stdout.split() == ["False", "False"]
+
+
+def test_a_failing_view_shows_a_message_and_the_rest_keeps_working(monkeypatch):
+    import viz.components.heatmap as heatmap
+
+    def broken(frame):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(heatmap, "heatmap_option", broken)
+    _, rc = solara.render(Page(), handle_error=False)
+    text = text_of(rc)
+    assert "The heatmap view failed: RuntimeError: boom" in text
+    assert "Alignment rule" in text, "the header still shows"
+    button(rc, "blocsim-step").click()
+    assert "step 1 /" in text_of(rc)
+    rc.close()

@@ -48,11 +48,23 @@ html { overflow-y: scroll; }  /* a scrollbar that comes and goes would re-lay ou
 
 
 def _scenario_names() -> list[str]:
-    return [s.name for s in shipped_scenarios()]
+    try:
+        return [s.name for s in shipped_scenarios()]
+    except Exception:  # noqa: BLE001 - a broken scenario folder must not blank the page
+        return []
 
 
 @solara.component
 def Page():
+    """The page Solara serves: the dashboard inside an error boundary, so it never goes blank."""
+    solara.Title("blocsim dashboard")
+    solara.Style(CSS)
+    with Guard("dashboard"):
+        Dashboard()
+
+
+@solara.component
+def Dashboard():
     """One browser page: its own session, so two pages never share a run."""
     session = solara.use_memo(lambda: Session(os.environ.get(SCENARIO_ENV) or None), [])
     frame, set_frame = solara.use_state(session.frame())
@@ -149,8 +161,6 @@ def Page():
         session.unpin()
         refresh()
 
-    solara.Title("blocsim dashboard")
-    solara.Style(CSS)
     if frame is None:
         Messages(errors or ["no scenario could be loaded"], name="errors")
         return
