@@ -112,11 +112,14 @@ class BlocModel(mesa.Model):
             self.burn[w.index[t.attacker]] += [getattr(t.attacker_burn, k) for k in ITEMS]
             self.burn[w.index[t.defender]] += [getattr(t.defender_burn, k) for k in ITEMS]
 
+    def needs(self) -> np.ndarray:
+        """(n, K) units each belligerent lacks for the months of fire its doctrine wants in stock."""
+        reserve = np.array([getattr(d.params, "reserve_months", 3.0) for d in self.doctrines])
+        return np.maximum(self.burn * reserve[:, None] - self.world.stocks, 0.0)
+
     def _context(self) -> Context:
         w = self.world
-        reserve = np.array([getattr(d.params, "reserve_months", 3.0) for d in self.doctrines])
-        needs = np.maximum(self.burn * reserve[:, None] - w.stocks, 0.0)
-        return Context(world=w, step=w.step, date=self.month, needs=needs, burn=self.burn,
+        return Context(world=w, step=w.step, date=self.month, needs=self.needs(), burn=self.burn,
                        rng=self.rng, doctrines=self.doctrines)
 
     def inject(self, item: Action | ActionSpec | str) -> None:

@@ -157,3 +157,14 @@ def test_template_builds_many_variants_from_one_parse():
     low, high = t.build({"actors.ESM.reputation_concern": 0.1}), t.build({"actors.ESM.reputation_concern": 0.9})
     assert (low.actors["ESM"].reputation_concern, high.actors["ESM"].reputation_concern) == (0.1, 0.9)
     assert t.build().actors["ESM"].reputation_concern == 0.8          # the template itself is untouched
+
+
+def test_binary_upload_gets_a_located_message():
+    from sim.errors import UserError
+    from sim.scenario import parse_scenario
+    try:
+        parse_scenario("name: x\n\x00\x01binary", "upload.yaml")
+    except UserError as exc:
+        assert len(exc.messages) == 1 and exc.messages[0].startswith("upload.yaml:1: (yaml):")
+    else:
+        raise AssertionError("binary text was accepted")

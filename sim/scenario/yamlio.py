@@ -89,7 +89,10 @@ def _to_python(node: yaml.Node, loader: SafeLoader, path: Path_, file: str,
 
 def parse_yaml(text: str, file: str) -> Tracked:
     """Parse YAML text safely, tracking lines; raises UserError on any problem."""
-    loader = SafeLoader(text)
+    try:
+        loader = SafeLoader(text)
+    except yaml.YAMLError as exc:        # e.g. a NUL byte: not text at all
+        raise UserError(f"{file}:1: (yaml): {getattr(exc, 'reason', exc)} (a YAML text file)") from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
