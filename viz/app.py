@@ -20,6 +20,7 @@ from viz.components.injects import InjectsView
 from viz.components.inspector import Inspector
 from viz.components.messages import Messages
 from viz.components.network import NetworkView
+from viz.components.rules import RulesCompareView
 from viz.components.timeseries import CompareView, TimeSeriesView
 from viz.components.toolbar import RunToolbar, is_notice
 from viz.server import SCENARIO_ENV
@@ -200,3 +201,6 @@ def Dashboard():
             with solara.Card(title="Event log", classes=["blocsim-panel", "blocsim-panel-log"]):
                 with Guard("event log"):
                     EventLogView(frame)
+            with solara.Card(title="Alignment rules side by side", classes=["blocsim-panel", "blocsim-panel-rules"]):
+                with Guard("rule comparison"):
+                    RulesCompareView(session, frame).key(f"rules-{frame.source}-{frame.seed}-{frame.steps}")

@@ -389,3 +389,19 @@ def test_compare_a_run_with_and_without_an_inject_on_the_same_axes(dashboard_url
     assert all(s[1] == "dashed" and s[2] == 11 for s in pinned) and all(s[1] == "solid" for s in current)
     assert any(p[3] != c[3] for p, c in zip(pinned, current)), "the inject should change at least one indicator"
     shot(page.locator(".blocsim-panel-compare"), "08-compare-with-without-inject")
+
+
+@pytest.mark.browser
+def test_alignment_rules_side_by_side(dashboard_url, new_page, shot):
+    page = open_dashboard(new_page, dashboard_url)
+    page.get_by_role("button", name="Compare all rules").click()
+    table = page.locator("table.blocsim-rules")
+    table.wait_for(timeout=60_000)
+    header = table.locator("tr").first.inner_text()
+    for rule in ("interest", "balance_continuous", "balance_triad", "landscape"):
+        assert rule in header
+    rows = table.locator("tr")
+    assert rows.count() == 1 + 20                       # every actor of the default scenario
+    assert "Russia" in table.inner_text() and "United States" in table.inner_text()
+    shot(page.locator(".blocsim-panel-rules"), "09-rules-side-by-side")
+    assert not page.net.external(), page.net.external()
