@@ -46,7 +46,7 @@ class Action:
     event: str = ""                   # the scheduled event or inject this move carries out, if any
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items()}
+        return asdict(self)
 
     def sentence(self, names: dict[str, str] | None = None) -> str:
         """The move in one plain sentence: what, to whom, with what result, why."""
@@ -95,7 +95,6 @@ class ActionKind:
 
     name: ClassVar[str]
     items: ClassVar[tuple[str, ...]] = ()
-    summary: ClassVar[str] = ""
 
     @classmethod
     def check_spec(cls, spec) -> str | None:
@@ -146,7 +145,6 @@ class ArmsTransfer(ActionKind):
 
     name = "arms_transfer"
     items = ITEMS
-    summary = "send shells, drones, missiles, air defence or troops"
 
     @classmethod
     def describe(cls, a, who, whom):
@@ -191,7 +189,6 @@ class DualUseTrade(ActionKind):
     """Covert "normal trade" in dual-use goods: raises the buyer's drone and missile output."""
 
     name = "dual_use_trade"
-    summary = "sell dual-use goods ($bn) that feed arms production"
     DRONES_PER_BN = 600.0     # monthly drone output added per $bn a month (modelling assumption)
     MISSILES_PER_BN = 40.0
 
@@ -221,7 +218,6 @@ class Payment(ActionKind):
 
     name = "payment"
     items = GOODS
-    summary = "pay or barter food, oil, cash or technology"
 
     @classmethod
     def describe(cls, a, who, whom):
@@ -247,7 +243,6 @@ class Sanction(ActionKind):
 
     name = "sanction"
     items = ("banks", "asset_freeze", "firms", "trade", "energy")
-    summary = "impose sanctions of an intensity 0..1"
 
     @classmethod
     def check_spec(cls, spec):
@@ -291,7 +286,6 @@ class LiftSanction(ActionKind):
     """Lower sanctions on the target to the given intensity (0 lifts them)."""
 
     name = "lift_sanction"
-    summary = "lower sanctions to an intensity 0..1"
 
     @classmethod
     def check_spec(cls, spec):
@@ -318,7 +312,6 @@ class Diplomatic(ActionKind):
     items = ("summit", "joint_exercise", "veto", "statement", "vote_against", "vote_for", "abstain")
     WEIGHT = {"summit": 2.0, "joint_exercise": 2.5, "veto": 4.0, "statement": 0.5,
               "vote_for": 1.0, "vote_against": 1.0, "abstain": 0.0}
-    summary = "hold a summit or joint exercise, cast a veto, or back a partner"
 
     @classmethod
     def describe(cls, a, who, whom):
@@ -352,7 +345,6 @@ class EconomicSupport(ActionKind):
 
     name = "economic_support"
     items = ("aid", "loan", "energy_discount")
-    summary = "give aid, a loan or discounted energy ($bn)"
 
     @classmethod
     def describe(cls, a, who, whom):
@@ -376,7 +368,6 @@ class TreatyAction(ActionKind):
 
     name = "treaty"
     items = ("mutual_defence", "partnership")
-    summary = "sign a mutual-defence treaty or partnership"
 
     @classmethod
     def describe(cls, a, who, whom):
@@ -404,7 +395,6 @@ class Withdraw(ActionKind):
 
     name = "withdraw"
     items = ("aid", "arms", "all", "treaty")
-    summary = "withdraw aid, arms, a treaty, or all support"
 
     @classmethod
     def describe(cls, a, who, whom):
@@ -432,7 +422,6 @@ class Resume(ActionKind):
     """Resume support withdrawn earlier."""
 
     name = "resume"
-    summary = "resume support withdrawn earlier"
 
     @classmethod
     def describe(cls, a, who, whom):
@@ -452,7 +441,6 @@ class Attack(ActionKind):
 
     name = "attack"
     items = ("troops", "missiles", "drones")
-    summary = "strike or invade the target's territory (triggers defence treaties)"
 
     @classmethod
     def describe(cls, a, who, whom):
@@ -478,7 +466,6 @@ class Procure(ActionKind):
 
     name = "procure"
     items = ("shells", "drones", "missiles", "air_defence")
-    summary = "spend reserves ($bn) on arms from domestic industry"
 
     @classmethod
     def describe(cls, a, who, whom):
@@ -502,7 +489,6 @@ class Policy(ActionKind):
     """A change of an actor's policy parameter by a scheduled event (the model applies it)."""
 
     name = "policy"
-    summary = "record of a parameter change made by an event"
 
     @classmethod
     def describe(cls, a, who, whom):

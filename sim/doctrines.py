@@ -35,6 +35,7 @@ class Context:
     burn: np.ndarray           # (n, K) monthly fire each belligerent wants
     rng: np.random.Generator
     doctrines: list["Doctrine"]
+    belligerent: np.ndarray    # (n,) bool: fights in some theater (computed once a step)
 
     def name(self, i: int) -> str:
         return prose_name(self.world.names[i])
@@ -78,7 +79,7 @@ class Doctrine:
     def friends_at_war(self, me: int, ctx: Context, above: float, arms: bool = True) -> np.ndarray:
         """Belligerents it likes above `above` (and, if `arms`, still sends arms to)."""
         w = ctx.world
-        mask = w.belligerents() & (w.affinity[me] > above)
+        mask = ctx.belligerent & (w.affinity[me] > above)
         if arms:
             mask &= ~w.withdrawn_arms[me]
         mask &= ~w.at_war[me]

@@ -120,7 +120,8 @@ class BlocModel(mesa.Model):
     def _context(self) -> Context:
         w = self.world
         return Context(world=w, step=w.step, date=self.month, needs=self.needs(), burn=self.burn,
-                       rng=self.rng, doctrines=self.doctrines)
+                       rng=self.rng, doctrines=self.doctrines,
+                       belligerent=w.belligerents())
 
     def inject(self, item: Action | ActionSpec | str) -> None:
         """Queue a scenario event (by id) or an action; it applies at the next step."""
