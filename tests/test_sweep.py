@@ -283,13 +283,16 @@ def test_resume_after_sigkill_matches_an_uninterrupted_sweep(tmp_path):
 
 
 def test_ctrl_c_saves_finished_runs_and_exit_codes(tmp_path):
-    text = SPEC.format(reps=8).replace("parameters:\n", "set: {toy.sleep: 0.02}\nparameters:\n")
-    spec = write_spec(tmp_path, text)
+    text = SPEC.format(reps=8).replace("parameters:\n", "set: {toy.sleep: 0.1}\nparameters:\n")
+    spec = write_spec(tmp_path, text)  # 72 runs of 0.1 s
     out = tmp_path / "out"
     args = [str(spec), "--out", str(out), "--workers", "1", "--shard-runs", "1000", "--no-progress",
             "--run-fn", "test_sweep_toy:toy_run"]
     proc = _cli(*args)
-    time.sleep(3.0)
+    deadline = time.monotonic() + 60  # interrupt once runs are under way, however slow the start
+    while time.monotonic() < deadline and not (out / "plan.parquet").exists():
+        time.sleep(0.02)
+    time.sleep(2.5)
     os.kill(proc.pid, signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     if proc.returncode == 0:
