@@ -22,6 +22,7 @@ from sim.events import EventLog
 from sim.scenario import Scenario
 from sim.scenario.schema import ITEMS, ActionSpec
 from sim.world import ITEM, build_world
+from sim.votes import record_check
 
 K = len(ITEMS)
 
@@ -381,8 +382,9 @@ class BlocModel(mesa.Model):
             "polarization": round(self.rows[-1]["polarization"], 4),
             "lean": {a: round(float(x), 4) for a, x in zip(w.ids, self.leans)},
             "front": {tid: round(f, 3) for tid, f in w.fronts.items()},
-            "votes": [{k: v[k] for k in ("id", "title", "date", "condemns", "for", "against", "abstain",
-                                         "adopted", "vetoed_by", "record")} for v in self.votes],
+            "votes": [{**{k: v[k] for k in ("id", "title", "date", "body", "condemns", "for", "against",
+                                            "abstain", "adopted", "vetoed_by", "record")},
+                       "record_check": record_check(v) if v["record"] else None} for v in self.votes],
             "arms_flows": sorted(top, key=lambda x: -x["amount"]),
             "aid_flows": [{"from": f, "to": t, "item": i, "bn": round(v, 3)}
                           for (f, t, i), v in sorted(aid_totals.items(), key=lambda kv: -kv[1])],

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from sim.errors import UserError
+from sim.votes import record_check
 
 
 def write_outputs(model, out: Path, fmt: str = "parquet") -> dict[str, Path]:
@@ -73,8 +74,9 @@ def print_summary(model, summary: dict, files: dict[str, Path]) -> None:
         c.print(line)
         c.print(f"   against: {', '.join(v['against']) or '-'}; abstain: {', '.join(v['abstain']) or '-'}")
         if v["record"]:
-            wrong = [a for side in ("for", "against", "abstain") for a in v[side] if a not in v["record"].get(side, [])
-                     and any(a in lst for lst in v["record"].values())]
-            c.print(f"   matches the record for {len(summary['lean']) and sum(1 for s in v['record'].values() for _ in s) - len(wrong)}"
-                    f" actors" + (f"; differs for {', '.join(wrong)}" if wrong else ""))
+            check = record_check(v)
+            differs = "; differs for " + ", ".join(
+                f"{d['actor']} ({d['model']}, on record {d['record']})" for d in check["differs"])
+            c.print(f"   matches the record for {check['matches']} of {check['compared']} actors"
+                    + (differs if check["differs"] else ""))
     c.print(f"{summary['events_logged']} actions logged. Files: " + ", ".join(str(p) for p in files.values()))

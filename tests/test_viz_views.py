@@ -137,3 +137,28 @@ def test_a_big_world_keeps_the_network_readable_and_the_page_fast():
     standard_charts(f)
     assert f.n == 200 and len([ln for ln in opt["series"][0]["links"] if "value" in ln]) <= MAX_EDGES
     assert time.perf_counter() - t0 < 10
+
+
+def test_votes_panel_shows_results_the_record_and_votes_to_come(frame):
+    from viz.components.votes import vote_rows, votes_html
+
+    rows = {r["id"]: r for r in vote_rows(frame)}
+    es1, es6 = rows["es11_1"], rows["es11_6"]
+    assert es1["held"] and es1["date"] == "2022-03" and es1["outcome"] == "adopted"
+    assert set(es1["against"]) == {"RUS", "BLR", "PRK"} and "CHN" in es1["abstain"]
+    assert es1["check"] == {"compared": 19, "matches": 19, "differs": []}
+    assert not es6["held"], "ES-11/6 is held in Feb 2023, after six months"
+    html = votes_html(frame)
+    assert "matches all 19" in html and "not yet held" in html and "data-differs" not in html
+
+
+def test_votes_panel_marks_an_actor_that_votes_against_its_record(frame):
+    import dataclasses
+
+    from viz.components.votes import votes_html
+
+    vote = next(v for v in frame.summary["votes"] if v["id"] == "es11_1")
+    turned = {**vote, "for": [a for a in vote["for"] if a != "TUR"], "against": vote["against"] + ["TUR"]}
+    html = votes_html(dataclasses.replace(frame, summary={**frame.summary, "votes": [turned]}))
+    assert "data-differs='TUR'" in html and "TUR voted against, on record for" in html
+    assert "matches 18 of 19" in html and "against</th>" in html

@@ -23,6 +23,7 @@ from viz.components.network import NetworkView
 from viz.components.rules import RulesCompareView
 from viz.components.timeseries import CompareView, TimeSeriesView
 from viz.components.toolbar import RunToolbar, is_notice
+from viz.components.votes import VotesView
 from viz.server import SCENARIO_ENV
 from viz.session import Session, parse_overrides
 
@@ -44,6 +45,9 @@ html { overflow-y: scroll; }  /* a scrollbar that comes and goes would re-lay ou
 .blocsim-table td { border-bottom: 1px solid #eee; padding: 2px 6px; vertical-align: top; }
 .blocsim-log tr[data-inject] td { background: #fff4e0; }
 .blocsim-panel { padding: 8px !important; margin-bottom: 12px; }
+.blocsim-votes tr.blocsim-vote-pending td { color: #888; }
+.blocsim-votes td:first-child { white-space: nowrap; }
+.blocsim-vote-differs { color: #b71c1c; font-weight: 600; cursor: help; }
 .blocsim-panel-title { font-weight: 600; font-size: 15px; margin-bottom: 4px; display: block; }
 """
 
@@ -201,6 +205,9 @@ def Dashboard():
             with solara.Card(title="Event log", classes=["blocsim-panel", "blocsim-panel-log"]):
                 with Guard("event log"):
                     EventLogView(frame)
+            with solara.Card(title="UN votes", classes=["blocsim-panel", "blocsim-panel-votes"]):
+                with Guard("UN votes"):
+                    VotesView(frame)
             with solara.Card(title="Alignment rules side by side", classes=["blocsim-panel", "blocsim-panel-rules"]):
                 with Guard("rule comparison"):
                     RulesCompareView(session, frame).key(f"rules-{frame.source}-{frame.seed}-{frame.steps}")

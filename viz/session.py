@@ -88,6 +88,7 @@ class Frame(_ActorTables):
     positions: np.ndarray       # (n, 2) network layout, continued from the previous frame
     theaters: list[str]
     scheduled: list[dict]       # the scenario's events: id, description, when, enabled
+    vote_schedule: list[dict]   # the scenario's UN votes: id, title, body, when (step), date
     pinned: "Pinned | None" = None
 
     @property
@@ -391,6 +392,8 @@ class Session:
             frozen=w.frozen.copy(), economy=np.array(w.economy, dtype=float),
             summary=summary, series=m.series(), agent_series=m.agent_series(),
             events=list(self._events), positions=self._positions, theaters=list(scn.theaters), scheduled=scheduled,
+            vote_schedule=[{"id": vid, "title": v.title, "body": v.body, "when": scn.when(v),
+                            "date": scn.step_to_month(scn.when(v))} for vid, v in scn.votes.items()],
             pinned=self.pinned,
         )
 

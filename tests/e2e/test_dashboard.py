@@ -145,6 +145,13 @@ def test_pick_scenario_then_ten_steps_change_network_plots_and_log(dashboard_url
     shot(page, "02-after-10-steps-full")
     shot(page.locator(".blocsim-panel-log"), "03-event-log")
     shot(page.locator("[data-chart=heatmap]"), "04-heatmap")
+    # the UN votes panel: ES-11/1 held in Mar 2022 as on record, ES-11/6 still to come
+    votes = page.locator(".blocsim-panel-votes")
+    held = votes.locator("tr[data-vote=es11_1]")
+    assert held.get_attribute("data-held") == "1"
+    assert "adopted" in held.inner_text() and "matches all 19" in held.inner_text()
+    assert "not yet held" in votes.locator("tr[data-vote=es11_6]").inner_text()
+    shot(votes, "04b-un-votes")
 
 
 def test_click_country_opens_inspector_and_log_filters(dashboard_url, new_page, shot):
