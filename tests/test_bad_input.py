@@ -47,6 +47,14 @@ def test_good_file_validates(tmp_path, capsys):
      "unknown doctrine 'nonsense'"),
     (GOOD + "events:\n  e1: {description: x, date: '2021-13'}\n", 8, "events.e1.date", "YYYY-MM"),
     (GOOD.replace("name: tiny\n", ""), 1, "name", "missing required field"),
+    (GOOD + "key_parameters:\n  - {path: actors.AAA.reputation_concer, min: 0, max: 1}\n", 8,
+     "key_parameters.0.path", "no field actors.AAA.reputation_concer"),
+    (GOOD + "key_parameters:\n  - {path: actors.AAA.economy, min: 5, max: 1}\n", 8,
+     "key_parameters.0.path", "min < max"),
+    (GOOD + "key_parameters:\n  - {path: actors.AAA.name}\n", 8, "key_parameters.0.path",
+     "'Aland', not a number or true/false"),
+    (GOOD + "key_parameters:\n  - {path: actors.AAA.reputation_concern, min: 0.6, max: 1}\n", 8,
+     "key_parameters.0.path", "value 0.5 is outside [0.6, 1.0]"),
 ])
 def test_bad_scenario_gives_one_located_message(tmp_path, capsys, text, line, field, words):
     code, err = validate(tmp_path, text, capsys)

@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from sim.scenario import SCENARIO_DIR
 from viz.session import Session, parse_overrides
 
 BROKEN = "name: Broken\ndescription: x\nactors:\n  AAA: {name: A, economy: -5}\n  BBB: {name: B, doctrin: hedger}\n"
@@ -138,3 +139,33 @@ def test_parse_overrides_reads_values_and_reports_bad_lines():
     assert values == {"actors.CHN.reputation_concern": 0.9, "events.x.enabled": False} and not errors
     _, errors = parse_overrides("just words\n")
     assert errors and "line 1" in errors[0]
+
+
+def test_key_parameter_dials_read_the_scenario_and_write_override_lines(tmp_path):
+    from viz.session import set_override_line
+
+    path = tmp_path / "dials.yaml"
+    path.write_text(
+        f"extends: {SCENARIO_DIR / 'us_pullback_2025.yaml'}\n"
+        "key_parameters:\n"
+        "  - {path: actors.CHN.reputation_concern, label: China's reputation concern, min: 0, max: 1}\n"
+        "  - {path: events.us_pullback.enabled}\n"
+        "  - {path: actors.CHN.doctrine_params.arms_share, min: 0, max: 1, step: 0.1}\n")
+    s = Session(str(path))
+    assert s.startup_errors == []
+    dials = {d["path"]: d for d in s.key_parameters()}
+    assert dials["actors.CHN.reputation_concern"]["label"] == "China's reputation concern"
+    assert dials["actors.CHN.reputation_concern"]["step"] == pytest.approx(0.01)
+    assert dials["events.us_pullback.enabled"]["value"] is True
+    from sim.doctrines import DOCTRINES
+    default = DOCTRINES["covert_partner"].Params.model_fields["arms_share"].default
+    assert dials["actors.CHN.doctrine_params.arms_share"]["value"] == default  # left out: the doctrine's default
+    text = set_override_line("", "actors.CHN.reputation_concern", 0.30000000001)
+    text = set_override_line(text, "events.us_pullback.enabled", False)
+    text = set_override_line(text, "actors.CHN.reputation_concern", 0.2)
+    assert text == "actors.CHN.reputation_concern = 0.2\nevents.us_pullback.enabled = false"
+    overrides, errors = parse_overrides(text)
+    assert errors == [] and s.configure(overrides=overrides) == []
+    dials = {d["path"]: d for d in s.key_parameters()}
+    assert dials["actors.CHN.reputation_concern"]["value"] == 0.2 and dials["events.us_pullback.enabled"]["value"] is False
+    assert s.frame().overrides == {"actors.CHN.reputation_concern": 0.2, "events.us_pullback.enabled": False}

@@ -38,6 +38,8 @@ html { overflow-y: scroll; }  /* a scrollbar that comes and goes would re-lay ou
 .blocsim-scn { font-weight: 600; }
 .blocsim-active-rule { background: #eef3fb; border: 1px solid #c9d6ee; border-radius: 12px; padding: 1px 10px; }
 .blocsim-active-rule code { font-size: 12px; background: none; color: #555; }
+.blocsim-overrides { background: #fff4e0; border: 1px solid #f0c987; border-radius: 12px; padding: 1px 10px;
+  cursor: help; }
 .blocsim-citation { font-size: 11px; color: #777; display: block; }
 .blocsim-table { border-collapse: collapse; width: 100%; font-size: 13px; }
 .blocsim-table th { text-align: left; border-bottom: 1px solid #ccc; padding: 2px 6px; position: sticky; top: 0;
@@ -177,7 +179,8 @@ def Dashboard():
         with solara.Column(gap="0px"):
             with Guard("controls"):
                 Controls(frame.steps, frame.rule, session.settings, scenarios,
-                         [e for e in errors if not is_notice(e)], on_scenario, on_upload, on_apply)
+                         [e for e in errors if not is_notice(e)], on_scenario, on_upload, on_apply,
+                         dials=session.key_parameters())
             with solara.Card(title="Injects", classes=["blocsim-panel", "blocsim-panel-injects"]):
                 with Guard("injects"):
                     InjectsView(frame.ids, frame.scheduled, session.inject_event,

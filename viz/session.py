@@ -21,7 +21,7 @@ import pandas as pd
 
 from sim.errors import UserError
 from sim.model import BlocModel
-from sim.scenario import Scenario, load_scenario, parse_scenario, shipped_scenarios
+from sim.scenario import MISSING, Scenario, load_scenario, parse_scenario, shipped_scenarios, value_at
 from viz.layout import affinity_layout
 
 MAX_SEED = 2**32 - 1
@@ -89,6 +89,7 @@ class Frame(_ActorTables):
     theaters: list[str]
     scheduled: list[dict]       # the scenario's events: id, description, when, enabled
     vote_schedule: list[dict]   # the scenario's UN votes: id, title, body, when (step), date
+    overrides: dict = field(default_factory=dict)  # the run's --set values: path -> value
     pinned: "Pinned | None" = None
 
     @property
@@ -274,6 +275,20 @@ class Session:
             self._publish()
             return []
 
+    def key_parameters(self) -> list[dict]:
+        """The scenario's dials with their values in the current run (overrides included)."""
+        if self.scenario is None:
+            return []
+        out = []
+        for k in self.scenario.key_parameters:
+            value = value_at(self.scenario, k.path)
+            if value is MISSING:
+                continue
+            step = k.step or (((k.max - k.min) / 100) if k.max is not None and k.min is not None else None)
+            out.append({"path": k.path, "label": k.label or k.path, "min": k.min, "max": k.max, "step": step,
+                        "value": value})
+        return out
+
     @property
     def current_step(self) -> int:
         m = self.model
@@ -394,7 +409,7 @@ class Session:
             events=list(self._events), positions=self._positions, theaters=list(scn.theaters), scheduled=scheduled,
             vote_schedule=[{"id": vid, "title": v.title, "body": v.body, "when": scn.when(v),
                             "date": scn.step_to_month(scn.when(v))} for vid, v in scn.votes.items()],
-            pinned=self.pinned,
+            pinned=self.pinned, overrides=dict(self.settings.overrides),
         )
 
     def _collect_events(self) -> None:
@@ -516,3 +531,21 @@ def parse_overrides(text: str) -> tuple[dict[str, Any], list[str]]:
         except yaml.YAMLError:
             errors.append(f"overrides line {n}: cannot read the value {value.strip()!r} (a number, true/false or text)")
     return out, errors
+
+
+def format_value(value: Any) -> str:
+    """A dial's value as an override line writes it (true/false, or a short number)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f"{float(value):.6g}"
+
+
+def set_override_line(text: str, path: str, value: Any) -> str:
+    """The overrides text with ``path = value`` replacing that path's line, or added at the end."""
+    line = f"{path} = {format_value(value)}"
+    lines = (text or "").splitlines()
+    for k, raw in enumerate(lines):
+        if raw.partition("=")[0].strip() == path:
+            lines[k] = line
+            return "\n".join(lines)
+    return "\n".join([*[x for x in lines if x.strip()], line])

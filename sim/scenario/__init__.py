@@ -14,7 +14,7 @@ from sim.errors import UserError
 from sim.scenario.schema import ITEMS, MONTH, Scenario
 from sim.scenario.yamlio import Tracked, load_with_extends, parse_yaml
 
-__all__ = ["Scenario", "ScenarioTemplate", "load_scenario", "parse_scenario", "validate_tracked", "resolve_path", "shipped_scenarios", "SCENARIO_DIR",
+__all__ = ["Scenario", "ScenarioTemplate", "load_scenario", "parse_scenario", "validate_tracked", "resolve_path", "shipped_scenarios", "value_at", "MISSING", "SCENARIO_DIR",
            "DEFAULT_SCENARIO", "describe_validation_error"]
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
@@ -307,6 +307,10 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
             problem = check_set_path(s, key)
             if problem:
                 out.append((("events", eid, "set", key), problem))
+    for i, k in enumerate(s.key_parameters):
+        problem = _check_key_parameter(s, k)
+        if problem:
+            out.append((("key_parameters", i, "path"), problem))
     if s.landscape:
         for a, v in s.landscape.sizes.items():
             actor(("landscape", "sizes", a), a)
@@ -318,6 +322,52 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
                     out.append((("landscape", "propensities", i, pos),
                                 f"'{who}' has no size (add it under landscape.sizes)"))
     return out
+
+
+MISSING = object()
+
+
+def value_at(s: Scenario, dotted: str) -> Any:
+    """The value a dotted path (as for --set) names in a loaded scenario, or MISSING.
+
+    A doctrine parameter the file leaves out has its doctrine's default; a key that holds
+    dots itself (under an event's `set:`) is matched whole.
+    """
+    from sim.doctrines import DOCTRINES
+
+    parts = dotted.split(".")
+    node: Any = s
+    for depth, part in enumerate(parts):
+        rest = ".".join(parts[depth:])
+        if isinstance(node, dict):
+            if depth > 0 and rest in node:
+                return node[rest]
+            if part not in node:
+                if depth == 3 and parts[0] == "actors" and parts[2] == "doctrine_params" and len(parts) == 4:
+                    fields = getattr(DOCTRINES.get(s.actors[parts[1]].doctrine), "Params", BaseModel).model_fields
+                    return fields[part].default if part in fields else MISSING
+                return MISSING
+            node = node[part]
+        elif isinstance(node, BaseModel) and part in type(node).model_fields:
+            node = getattr(node, part)
+        else:
+            return MISSING
+    return node
+
+
+def _check_key_parameter(s: Scenario, k) -> str | None:
+    value = value_at(s, k.path)
+    if value is MISSING:
+        return f"no field {k.path} in this scenario (a dotted path as for --set)"
+    if isinstance(value, bool):
+        return None if k.min is None and k.max is None else "a true/false field takes no min: or max:"
+    if not isinstance(value, (int, float)):
+        return f"{k.path} is {value!r}, not a number or true/false"
+    if k.min is None or k.max is None or not k.min < k.max:
+        return f"a number needs min: and max: with min < max (got {k.min}, {k.max})"
+    if not k.min <= value <= k.max:
+        return f"the scenario's value {value} is outside [{k.min}, {k.max}]"
+    return None
 
 
 SETTABLE = ("doctrine_params", "reputation_concern", "production", "stocks", "doctrine")

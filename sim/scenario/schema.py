@@ -164,6 +164,17 @@ class Landscape(Strict):
     propensities: list[tuple[str, str, float]] = Field(default_factory=list)
 
 
+class KeyParameter(Strict):
+    """A dial the dashboard shows for this scenario. Moving it sets the field when the run
+    restarts, exactly as `--set PATH=VALUE` would."""
+
+    path: str = Field(description="dotted path of a number or true/false in this scenario, as for --set")
+    label: str = Field("", description="what the dashboard calls it (the path when empty)")
+    min: float | None = Field(None, description="slider's low end (numbers only)")
+    max: float | None = Field(None, description="slider's high end (numbers only)")
+    step: Annotated[float, Field(gt=0.0)] | None = Field(None, description="slider's increment; default (max-min)/100")
+
+
 class Scenario(Strict):
     """A whole world: actors, their relations, wars, votes and scheduled events."""
 
@@ -188,6 +199,8 @@ class Scenario(Strict):
     votes: dict[str, Vote] = Field(default_factory=dict)
     events: dict[str, Event] = Field(default_factory=dict)
     landscape: Landscape | None = None
+    key_parameters: list[KeyParameter] = Field(
+        default_factory=list, description="dials the dashboard offers for this scenario (and the exercises cite)")
 
     def month_to_step(self, date: str) -> int:
         y0, m0 = map(int, self.start.split("-"))

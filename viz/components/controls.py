@@ -9,7 +9,7 @@ import solara
 
 from viz.components.messages import Messages
 from viz.components.upload import Upload
-from viz.session import Settings, alignment_rules
+from viz.session import Settings, alignment_rules, format_value, parse_overrides, set_override_line
 
 @solara.component
 def Controls(
@@ -21,6 +21,7 @@ def Controls(
     on_scenario: Callable[[str], None],
     on_upload: Callable[[dict], None],
     on_apply: Callable[[str, str, str, str], None],
+    dials: list[dict] | None = None,
 ):
     """The left-hand control panel (it takes no frame, so a step does not re-render it)."""
     rules = alignment_rules()
@@ -58,7 +59,35 @@ def Controls(
                       on_value=set_rule, classes=["blocsim-rule"])
         if rule in rules:
             solara.Text(rules[rule][0], style={"font-size": "12px", "color": "#444"})
+        if dials:
+            KeyParameters(dials, overrides, set_overrides)
         solara.InputTextArea("Parameter overrides (path = value per line)", value=overrides,
                              on_value=set_overrides, rows=3, continuous_update=True)
         solara.Button("Apply settings", icon_name="mdi-check", on_click=lambda: on_apply(seed, steps, rule, overrides),
                       color="primary", outlined=True, classes=["blocsim-apply"])
+
+
+@solara.component
+def KeyParameters(dials: list[dict], overrides: str, set_overrides: Callable[[str], None]):
+    """The scenario's dials. Moving one writes its line into the overrides; Apply runs it."""
+    pending, _ = parse_overrides(overrides)
+    solara.Text("Key parameters (move, then apply)", style={"font-weight": "500", "display": "block",
+                                                           "margin-top": "10px"})
+    for d in dials:
+        value = pending.get(d["path"], d["value"])
+
+        def change(v, path=d["path"]):
+            set_overrides(set_override_line(overrides, path, v))
+
+        css = ["blocsim-dial", f"blocsim-dial-{d['path'].replace('.', '-')}"]
+        with solara.Div(classes=css, attributes={"data-dial": d["path"]}):
+            if isinstance(d["value"], bool):
+                solara.Checkbox(label=d["label"], value=bool(value), on_value=change)
+                continue
+            try:
+                value = min(max(float(value), d["min"]), d["max"])
+            except (TypeError, ValueError):  # a typed override that is not a number
+                value = float(d["value"])
+            solara.Text(f"{d['label']}: {format_value(value)}", style={"font-size": "13px", "display": "block"})
+            solara.SliderFloat("", value=value, min=d["min"], max=d["max"], step=d["step"],
+                               on_value=change, thumb_label=True)

@@ -6,7 +6,7 @@ from html import escape
 
 import solara
 
-from viz.session import Frame
+from viz.session import Frame, format_value
 
 
 def header_html(f: Frame) -> str:
@@ -19,7 +19,19 @@ def header_html(f: Frame) -> str:
         f"<span class='blocsim-blocs'>{blocs} blocs · polarization {float(f.summary.get('polarization', 0)):.2f}</span>"
         f"<span class='blocsim-active-rule' title='{escape(f.rule_citation)}'>Alignment rule: "
         f"<b>{escape(f.rule_title)}</b> <code>{escape(f.rule)}</code></span>"
+        + _overrides_html(f.overrides)
     )
+
+
+def _overrides_html(overrides: dict) -> str:
+    """A chip saying the run departs from its scenario file, listing how on hover."""
+    if not overrides:
+        return ""
+    lines = "\n".join(f"{k} = {format_value(v) if isinstance(v, (bool, int, float)) else v}"
+                       for k, v in overrides.items())
+    n = len(overrides)
+    return (f"<span class='blocsim-overrides' data-overrides='{n}' title='{escape(lines)}'>"
+            f"{n} override{'s' if n != 1 else ''}</span>")
 
 
 @solara.component
