@@ -116,10 +116,8 @@ def test_option_json_turns_nan_into_null():
     assert option_json({"a": [np.float64("nan"), np.int64(3)]}) == '{"a":[null,3]}'
 
 
-def test_a_big_world_keeps_the_network_readable_and_the_page_fast():
-    """200 actors: the network shows only the strongest ties, and every view builds quickly."""
-    import time
-
+def test_a_big_world_keeps_the_network_readable():
+    """200 actors: the network shows only the strongest ties, and every view builds."""
     from viz.components.network import MAX_EDGES
 
     actors = "\n".join(f"  A{i}: {{name: Actor {i}, economy: {100 + i}}}" for i in range(200))
@@ -129,14 +127,12 @@ def test_a_big_world_keeps_the_network_readable_and_the_page_fast():
             f"actors:\n{actors}\nrelations:\n{relations}\n")
     errors = s.load_upload("big.yaml", text)
     assert errors == [], errors
-    t0 = time.perf_counter()
     s.step(1)
     f = s.frame()
     opt = network_option(f, f.positions)
     heatmap_option(f)
     standard_charts(f)
     assert f.n == 200 and len([ln for ln in opt["series"][0]["links"] if "value" in ln]) <= MAX_EDGES
-    assert time.perf_counter() - t0 < 10
 
 
 def test_votes_panel_shows_results_the_record_and_votes_to_come(frame):
