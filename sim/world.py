@@ -39,6 +39,7 @@ class World:
     reserves: np.ndarray            # (n,) $bn
     frozen: np.ndarray              # (n,) $bn
     nuclear: np.ndarray             # (n,) bool
+    regime: np.ndarray              # (n,) +1 democracy, 0 hybrid, -1 autocracy (REGIME_SIGN)
     reputation: np.ndarray          # (n,) reputation concern 0..1
     reputation_cost: np.ndarray     # (n,) cumulative reputation damage
     un_member: np.ndarray           # (n,) bool
@@ -111,6 +112,10 @@ def treaty_title(kind: str, names: list[str]) -> str:
     return f"{kind.replace('_', '-')} treaty with " + " and ".join(names)
 
 
+REGIME_SIGN = {"democracy": 1.0, "hybrid": 0.0, "autocracy": -1.0}
+"""Regime type as a sign, so that regime_i * regime_j is +1 for alike, -1 for opposed, 0 with a hybrid."""
+
+
 def build_world(s: Scenario) -> World:
     ids = list(s.actors)
     n = len(ids)
@@ -140,8 +145,8 @@ def build_world(s: Scenario) -> World:
         stocks=items("stocks"), production=items("production"),
         energy_exports=col("energy_exports"), food_exports=col("food_exports"),
         technology=col("technology"), reserves=col("reserves"), frozen=col("frozen"),
-        nuclear=col("nuclear", bool), reputation=col("reputation_concern"),
-        reputation_cost=np.zeros(n), un_member=col("un_member", bool), veto=col("veto", bool),
+        nuclear=col("nuclear", bool), regime=np.array([REGIME_SIGN[a.regime] for a in actors], dtype=float),
+        reputation=col("reputation_concern"), reputation_cost=np.zeros(n), un_member=col("un_member", bool), veto=col("veto", bool),
         sanctions=sanctions, withdrawn_aid=np.zeros((n, n), bool), withdrawn_arms=np.zeros((n, n), bool), spent=np.zeros(n),
         arms_flow=np.zeros((n, n, K)), aid_flow=zeros_nn(), covert_flow=zeros_nn(),
         payment_flow=zeros_nn(), cooperation=zeros_nn(), hostility=zeros_nn(),

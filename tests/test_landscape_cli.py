@@ -119,3 +119,38 @@ def test_samples_must_be_positive(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["landscape", write(tmp_path, FOUR), "--samples", "0"])
     assert exit_.value.code == 2
+
+
+def test_regime_weight_draws_alike_regimes_together_on_the_2022_world(capsys):
+    def global_minimum(*extra):
+        out = run_json(capsys, "feb2022_baseline", *extra)
+        best = min(out["minima"], key=lambda m: m["energy"])
+        return out["source"], next(side for side in best["coalitions"] if "RUS" in side)
+
+    source, east = global_minimum()
+    assert "regime" not in source and not {"VNM", "GULF"} & set(east)
+    source, east = global_minimum("--regime-weight", "0.3")
+    assert "0.3 x regime alikeness" in source
+    # Vietnam and the Gulf monarchies are autocracies: with regime weighing in, they join Russia's side
+    assert {"RUS", "CHN", "PRK", "IRN", "BLR", "VNM", "GULF"} <= set(east) and "USA" not in east
+
+
+def test_regime_weight_out_of_range_is_one_line(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["landscape", "feb2022_baseline", "--regime-weight", "2"])
+    assert exit_.value.code == 2 and "--regime-weight: 2 is out of range (0 to 1)" in capsys.readouterr().err
+
+
+def test_world_propensity_adds_regime_alikeness():
+    from sim.alignment.landscape import world_inputs
+    from sim.scenario import load_scenario
+    from sim.world import build_world
+
+    world = build_world(load_scenario("feb2022_baseline"))
+    plain, weighted = world_inputs(world), world_inputs(world, regime_weight=0.25)
+    i, j, k = (world.ids.index(a) for a in ("USA", "GBR", "RUS"))  # democracy, democracy, autocracy
+    assert weighted.propensity[i, j] - plain.propensity[i, j] == pytest.approx(0.25)
+    assert weighted.propensity[i, k] - plain.propensity[i, k] == pytest.approx(-0.25)
+    h = world.ids.index("HUN")  # hybrid: unchanged
+    assert weighted.propensity[h, k] == pytest.approx(plain.propensity[h, k])
+    assert np.allclose(weighted.propensity, weighted.propensity.T)

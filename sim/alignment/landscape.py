@@ -309,23 +309,29 @@ def scenario_inputs(scenario) -> LandscapeInputs:
     return LandscapeInputs(ids, sizes, prop, "sizes and propensities from the scenario's landscape section")
 
 
-def world_inputs(world, propensity: Literal["baseline", "current"] = "baseline") -> LandscapeInputs:
+def world_inputs(world, propensity: Literal["baseline", "current"] = "baseline",
+                 regime_weight: float = 0.0) -> LandscapeInputs:
     """Sizes and propensities derived from the world, for every actor.
 
     size_i = world.power_i (composite economic and military power), floored at MIN_SIZE
     times the largest so that it is positive; p_ij = the scenario's starting affinity
     (world.baseline: history and ideology, fixed during a run) or, with
-    propensity="current", today's world.affinity.
+    propensity="current", today's world.affinity; plus regime_weight * r_i * r_j, where r is
+    +1 for a democracy, -1 for an autocracy and 0 for a hybrid regime (Axelrod and Bennett
+    counted type of government among the sources of propensity in their 1936 case).
     """
     power = np.asarray(world.power, dtype=float)
     sizes = np.maximum(power, MIN_SIZE * max(float(power.max()), 1e-12))
     matrix = world.baseline if propensity == "baseline" else world.affinity
     prop = np.array(matrix, dtype=float)
     prop = (prop + prop.T) / 2
+    if regime_weight:
+        prop = prop + regime_weight * np.outer(world.regime, world.regime)
     sizes, prop = check_inputs(sizes, prop, list(world.ids))
     which = "the starting affinity" if propensity == "baseline" else "the current affinity"
+    regime = f" + {regime_weight:g} x regime alikeness" if regime_weight else ""
     return LandscapeInputs(list(world.ids), sizes, prop,
-                           f"derived from the world: size = power, propensity = {which}")
+                           f"derived from the world: size = power, propensity = {which}{regime}")
 
 
 # --- the rule --------------------------------------------------------------------------
@@ -338,6 +344,9 @@ class LandscapeParams(RuleParams):
         "baseline", description="with source world: starting affinity or current affinity")
     rate: float = Field(0.2, gt=0.0, le=1.0,
                         description="share of the way affinity moves to +1/-1 each month")
+    regime_weight: float = Field(0.0, ge=0.0, le=1.0,
+                                 description="with source world: propensity added for alike regimes "
+                                             "(democracy/autocracy), taken away for opposed ones")
 
 
 @register_rule
@@ -373,7 +382,7 @@ class LandscapeRule(AlignmentRule):
         self.configuration: np.ndarray | None = None
 
     def inputs(self, world) -> LandscapeInputs:
-        return self.fixed if self.fixed is not None else world_inputs(world, self.params.propensity)
+        return self.fixed if self.fixed is not None else world_inputs(world, self.params.propensity, self.params.regime_weight)
 
     def update(self, world, signals: Signals, rng: np.random.Generator) -> None:
         m = self.members

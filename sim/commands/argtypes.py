@@ -23,3 +23,14 @@ def whole_number(low: int = 1, high: int | None = None):
 
 positive_int = whole_number(1, 1200)
 """Months to run."""
+
+
+def share(text: str) -> float:
+    """An argparse type accepting a number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value:g} is out of range (0 to 1)")
+    return value

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from sim.alignment.landscape import EXACT_LIMIT, analyze_landscape, scenario_inputs, world_inputs
-from sim.commands.argtypes import whole_number
+from sim.commands.argtypes import share, whole_number
 from sim.errors import UserError
 from sim.scenario import load_scenario, resolve_path
 
@@ -29,6 +29,10 @@ def register(sub) -> None:
     p.add_argument("--samples", type=whole_number(1), default=20000,
                    help="random starting configurations when sampling (default 20000)")
     p.add_argument("--seed", type=int, default=0, help="seed of the sampled starts (default 0)")
+    p.add_argument("--regime-weight", type=share, default=None, metavar="W",
+                   help="for propensities derived from the world: add W for alike regimes and take W "
+                        "away for democracy/autocracy pairs (default: the scenario's landscape "
+                        "rule parameter, else 0)")
     p.set_defaults(func=run)
 
 
@@ -42,7 +46,9 @@ def run(args) -> int:
             raise UserError([f"{file}: {line}" for line in exc.messages]) from None
     else:
         from sim.world import build_world
-        inputs = world_inputs(build_world(scenario))
+        params = scenario.alignment.params if scenario.alignment.rule == "landscape" else {}
+        weight = args.regime_weight if args.regime_weight is not None else params.get("regime_weight", 0.0)
+        inputs = world_inputs(build_world(scenario), params.get("propensity", "baseline"), weight)
     result = analyze_landscape(inputs.sizes, inputs.propensity, inputs.ids,
                                samples=args.samples, seed=args.seed)
     out = {"scenario": scenario.name, "file": str(args.scenario), "actors": inputs.ids,
