@@ -169,3 +169,15 @@ def test_key_parameter_dials_read_the_scenario_and_write_override_lines(tmp_path
     dials = {d["path"]: d for d in s.key_parameters()}
     assert dials["actors.CHN.reputation_concern"]["value"] == 0.2 and dials["events.us_pullback.enabled"]["value"] is False
     assert s.frame().overrides == {"actors.CHN.reputation_concern": 0.2, "events.us_pullback.enabled": False}
+
+
+def test_dial_values_fall_back_to_rule_and_doctrine_defaults():
+    from sim.alignment import RULES
+    from sim.scenario import MISSING, load_scenario, value_at
+
+    s = load_scenario("teaching_islands")
+    rule = RULES[s.alignment.rule].Params.model_fields
+    left_out = next(k for k in rule if k not in s.alignment.params)
+    assert value_at(s, f"alignment.params.{left_out}") == rule[left_out].default
+    assert value_at(s, "alignment.params.no_such_parameter") is MISSING
+    assert value_at(s, "actors.NOBODY.reputation_concern") is MISSING

@@ -330,9 +330,10 @@ MISSING = object()
 def value_at(s: Scenario, dotted: str) -> Any:
     """The value a dotted path (as for --set) names in a loaded scenario, or MISSING.
 
-    A doctrine parameter the file leaves out has its doctrine's default; a key that holds
-    dots itself (under an event's `set:`) is matched whole.
+    A doctrine or alignment-rule parameter the file leaves out has its default; a key that
+    holds dots itself (under an event's `set:`) is matched whole.
     """
+    from sim.alignment import RULES
     from sim.doctrines import DOCTRINES
 
     parts = dotted.split(".")
@@ -343,10 +344,13 @@ def value_at(s: Scenario, dotted: str) -> Any:
             if depth > 0 and rest in node:
                 return node[rest]
             if part not in node:
-                if depth == 3 and parts[0] == "actors" and parts[2] == "doctrine_params" and len(parts) == 4:
-                    fields = getattr(DOCTRINES.get(s.actors[parts[1]].doctrine), "Params", BaseModel).model_fields
-                    return fields[part].default if part in fields else MISSING
-                return MISSING
+                owner = None
+                if len(parts) == 4 and depth == 3 and parts[0] == "actors" and parts[2] == "doctrine_params":
+                    owner = DOCTRINES.get(s.actors[parts[1]].doctrine)
+                elif len(parts) == 3 and depth == 2 and parts[:2] == ["alignment", "params"]:
+                    owner = RULES.get(s.alignment.rule)
+                fields = getattr(owner, "Params", BaseModel).model_fields
+                return fields[part].default if part in fields else MISSING
             node = node[part]
         elif isinstance(node, BaseModel) and part in type(node).model_fields:
             node = getattr(node, part)
