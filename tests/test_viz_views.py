@@ -158,3 +158,18 @@ def test_votes_panel_marks_an_actor_that_votes_against_its_record(frame):
     html = votes_html(dataclasses.replace(frame, summary={**frame.summary, "votes": [turned]}))
     assert "data-differs='TUR'" in html and "TUR voted against, on record for" in html
     assert "matches 18 of 19" in html and "against</th>" in html
+
+
+def test_worksheet_found_beside_an_exercise_scenario_and_rendered_safely(tmp_path):
+    from viz.components.worksheet import find_worksheet, worksheet_html
+
+    sheet = find_worksheet("exercises/china_open_or_covert/scenario.yaml")
+    assert sheet is not None and sheet.name == "worksheet.md"
+    assert find_worksheet("feb2022_baseline") is None and find_worksheet(None) is None
+    title, html = worksheet_html(sheet)
+    assert "China" in title and "<code>" in html and "<h2>" in html
+    (tmp_path / "scenario.yaml").write_text("name: x\n")
+    (tmp_path / "worksheet.md").write_text("# Mine\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<script>alert(1)</script>\n")
+    title, html = worksheet_html(find_worksheet(str(tmp_path / "scenario.yaml")))
+    assert title == "Mine" and "<table>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html

@@ -24,6 +24,7 @@ from viz.components.rules import RulesCompareView
 from viz.components.timeseries import CompareView, TimeSeriesView
 from viz.components.toolbar import RunToolbar, is_notice
 from viz.components.votes import VotesView
+from viz.components.worksheet import WorksheetView, find_worksheet
 from viz.server import SCENARIO_ENV
 from viz.session import Session, parse_overrides
 
@@ -50,6 +51,10 @@ html { overflow-y: scroll; }  /* a scrollbar that comes and goes would re-lay ou
 .blocsim-votes tr.blocsim-vote-pending td { color: #888; }
 .blocsim-votes td:first-child { white-space: nowrap; }
 .blocsim-vote-differs { color: #b71c1c; font-weight: 600; cursor: help; }
+.blocsim-worksheet { max-height: 420px; overflow-y: auto; font-size: 14px; padding-right: 8px; }
+.blocsim-worksheet table { border-collapse: collapse; margin: 6px 0; }
+.blocsim-worksheet th, .blocsim-worksheet td { border: 1px solid #ddd; padding: 2px 6px; text-align: left; }
+.blocsim-worksheet pre { background: #f6f6f6; padding: 6px; overflow-x: auto; }
 .blocsim-panel-title { font-weight: 600; font-size: 15px; margin-bottom: 4px; display: block; }
 """
 
@@ -189,6 +194,10 @@ def Dashboard():
                 with Guard("export"):
                     ExportsView(frame, session)
         with solara.Column(gap="0px"):
+            worksheet = find_worksheet(session.settings.scenario_name)
+            if worksheet is not None:
+                with Guard("worksheet"):
+                    WorksheetView(worksheet)
             with solara.Columns([8, 4], gutters_dense=True):
                 with solara.Card(classes=["blocsim-panel"]):
                     with Guard("network"):

@@ -63,12 +63,12 @@ class Server:
         return self.log.read_text(errors="replace")
 
 
-def start_server(name: str, scenario: str | None = None) -> Server:
-    """Start a dashboard server in a subprocess and wait until it answers."""
+def start_server(name: str, command: tuple[str, ...] = ("dashboard",)) -> Server:
+    """Start ``blocsim COMMAND... --port N`` (the dashboard, or an exercise) and wait until it answers."""
     OUT.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log = OUT / f"{name}.log"
-    argv = [sys.executable, "-m", "sim.cli", "dashboard", *([scenario] if scenario else []), "--port", str(port)]
+    argv = [sys.executable, "-m", "sim.cli", *command, "--port", str(port)]
     proc = subprocess.Popen(argv, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,
                             start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     url = f"http://127.0.0.1:{port}/"
@@ -94,6 +94,14 @@ def dashboard():
     yield server
     stop_server(server)
     assert "Could not load URL" not in server.log_text(), "an asset was missing from the local install"
+
+
+@pytest.fixture(scope="session")
+def exercise_server():
+    """`blocsim exercise europe_alone`, as a teacher starts it."""
+    server = start_server("exercise-server", ("exercise", "europe_alone"))
+    yield server
+    stop_server(server)
 
 
 @pytest.fixture(scope="session")

@@ -411,3 +411,16 @@ def test_alignment_rules_side_by_side(dashboard_url, new_page, shot):
     assert "Russia" in table.inner_text() and "United States" in table.inner_text()
     shot(page.locator(".blocsim-panel-rules"), "09-rules-side-by-side")
     assert not page.net.external(), page.net.external()
+
+
+def test_an_exercise_opens_with_its_worksheet(exercise_server, new_page, shot):
+    page = open_dashboard(new_page, exercise_server.url)
+    assert "Europe alone" in page.locator(".blocsim-scn").inner_text()
+    sheet = page.locator("[data-worksheet=europe_alone]")
+    assert sheet.is_visible()
+    text = sheet.inner_text()
+    assert "Part A" in text and "us_pullback" in text  # the worksheet's own sections and tables
+    assert sheet.locator("table").count() >= 1
+    shot(page.locator(".blocsim-panel-worksheet"), "10-exercise-worksheet")
+    page.locator(".blocsim-panel-worksheet .v-expansion-panel-header").click()  # folds away
+    sheet.wait_for(state="hidden")
