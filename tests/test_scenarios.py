@@ -153,7 +153,9 @@ def test_size_of_the_pullback_is_a_parameter():
 
 def test_front_is_worse_for_ukraine_after_the_pullback(pullback_runs):
     final = {name: np.mean([m.world.fronts["ukraine"] for m in runs]) for name, runs in pullback_runs.items()}
-    assert final["on"] > final["off"] + 0.5, final   # % of Ukraine held by Russia, Dec 2025
+    # % of Ukraine held by Russia, Dec 2025. The gap scales with theaters.ukraine.speed (0.85
+    # points at speed 0.6, 0.43 at the calibrated 0.3, the same in every seed): 0.3 keeps a clear margin.
+    assert final["on"] > final["off"] + 0.3, final
 
 
 def test_hungary_blocks_eu_sanctions_after_europe_splits(pullback_runs):
