@@ -424,3 +424,27 @@ def test_an_exercise_opens_with_its_worksheet(exercise_server, new_page, shot):
     shot(page.locator(".blocsim-panel-worksheet"), "10-exercise-worksheet")
     page.locator(".blocsim-panel-worksheet .v-expansion-panel-header").click()  # folds away
     sheet.wait_for(state="hidden")
+
+
+def test_key_parameter_dials_restart_the_run_with_overrides(exercise_server, new_page, shot):
+    page = open_dashboard(new_page, exercise_server.url)
+    assert page.locator("[data-dial]").count() == 5
+    assert page.locator(".blocsim-overrides").count() == 0
+    page.locator("button.blocsim-step").click()
+    wait_step(page, 1)
+    # switch the pull-back off, and nudge Ukraine's purchases abroad up one notch (0.25 -> 0.5)
+    page.locator("[data-dial='events.us_pullback.enabled'] input").click(force=True)
+    page.locator("[data-dial='actors.UKR.doctrine_params.market_bn'] .v-slider__thumb-container").focus()
+    page.keyboard.press("ArrowRight")
+    box = page.locator(".blocsim-controls textarea")
+    page.wait_for_function("(el) => el.value.includes('market_bn = 0.5')", arg=box.element_handle())
+    assert "events.us_pullback.enabled = false" in box.input_value()
+    shot(page.locator(".blocsim-controls"), "11-key-parameters")
+    page.locator("button.blocsim-apply").click()
+    chip = page.locator(".blocsim-overrides")
+    chip.wait_for()
+    wait_step(page, 0)  # applying restarts the run
+    assert chip.inner_text().strip() == "2 overrides"
+    assert "actors.UKR.doctrine_params.market_bn = 0.5" in chip.get_attribute("title")
+    assert "Ukraine's arms purchases abroad ($bn a month): 0.5" in page.locator(
+        "[data-dial='actors.UKR.doctrine_params.market_bn']").inner_text()
