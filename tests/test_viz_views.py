@@ -173,3 +173,13 @@ def test_worksheet_found_beside_an_exercise_scenario_and_rendered_safely(tmp_pat
     title, html = worksheet_html(find_worksheet(str(tmp_path / "scenario.yaml")))
     assert title == "Mine" and "<table>" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("value, low, high, step, shown", [
+    (1.8, 0, 10, 0.5, 2.0), (0.3, 0, 2, 0.1, 0.3), (0.33, 0, 5, 0.25, 0.25), (0.02, 0, 0.1, 0.005, 0.02),
+    (12, 0, 10, 1, 10), (-0.15, -1, 1, 0.05, -0.15),
+])
+def test_dial_position_is_on_the_sliders_grid_as_the_browser_rounds_it(value, low, high, step, shown):
+    from viz.components.controls import snap_to_grid
+
+    assert snap_to_grid(value, low, high, step) == shown

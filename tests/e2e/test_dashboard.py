@@ -103,6 +103,14 @@ def test_page_loads_with_every_asset_local(dashboard_url, new_page, shot):
     assert "Alignment rule" in rule and len(rule) > len("Alignment rule: ")
     assert page.locator("[data-chart] canvas").count() >= len(CHARTS)
     shot(page, "01-loaded")
+    # the dials show the scenario's values without writing overrides (EU aid 1.8 sits between
+    # its slider's 0.5 steps), so a fresh page runs the scenario as written
+    assert page.locator("[data-dial]").count() >= 5
+    page.wait_for_timeout(500)
+    assert page.locator(".blocsim-controls textarea").input_value() == ""
+    assert page.locator(".blocsim-overrides").count() == 0
+    assert "EU aid to Ukraine ($bn a month): 1.8" in page.locator(
+        "[data-dial='actors.EU.doctrine_params.aid_per_month']").inner_text()
     assert any("/_solara/cdn/" in u for u in page.net.urls), "expected assets served by the local proxy"
     assert not page.net.external(), page.net.external()
     assert not page.net.asset_failures(), page.net.asset_failures()

@@ -67,6 +67,15 @@ def Controls(
                       color="primary", outlined=True, classes=["blocsim-apply"])
 
 
+def snap_to_grid(value: float, low: float, high: float, step: float) -> float:
+    """The slider position for ``value``: the nearest of low + k * step, rounded as the
+    browser's slider rounds (to the step's decimals), so showing it sends no change back."""
+    text = f"{step:.10f}".rstrip("0")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    k = round((value - low) / step)
+    return round(min(max(low + k * step, low), high), decimals)
+
+
 @solara.component
 def KeyParameters(dials: list[dict], overrides: str, set_overrides: Callable[[str], None]):
     """The scenario's dials. Moving one writes its line into the overrides; Apply runs it."""
@@ -76,7 +85,9 @@ def KeyParameters(dials: list[dict], overrides: str, set_overrides: Callable[[st
     for d in dials:
         value = pending.get(d["path"], d["value"])
 
-        def change(v, path=d["path"]):
+        def change(v, path=d["path"], shown=None):
+            if shown is not None and abs(float(v) - shown) < 1e-9:
+                return  # the slider settling on its grid, not the user moving it
             set_overrides(set_override_line(overrides, path, v))
 
         css = ["blocsim-dial", f"blocsim-dial-{d['path'].replace('.', '-')}"]
@@ -89,5 +100,7 @@ def KeyParameters(dials: list[dict], overrides: str, set_overrides: Callable[[st
             except (TypeError, ValueError):  # a typed override that is not a number
                 value = float(d["value"])
             solara.Text(f"{d['label']}: {format_value(value)}", style={"font-size": "13px", "display": "block"})
-            solara.SliderFloat("", value=value, min=d["min"], max=d["max"], step=d["step"],
-                               on_value=change, thumb_label=True)
+            shown = snap_to_grid(value, d["min"], d["max"], d["step"])
+            solara.SliderFloat("", value=shown, min=d["min"], max=d["max"], step=d["step"],
+                               on_value=lambda v, change=change, shown=shown: change(v, shown=shown),
+                               thumb_label=True)
