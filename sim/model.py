@@ -11,6 +11,7 @@ import time
 import mesa
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from sim import blocs as bloc_rules
 from sim.actions import ACTION_KINDS, UNITS, Action, apply_all, prose_name
@@ -19,7 +20,7 @@ from sim.alignment import RULES, Signals, make_rule
 from sim.doctrines import Context, make_doctrine
 from sim.errors import UserError
 from sim.events import EventLog
-from sim.scenario import Scenario
+from sim.scenario import Scenario, check_set_value
 from sim.scenario.schema import ITEMS, ActionSpec
 from sim.world import ITEM, build_world
 from sim.votes import record_check
@@ -128,6 +129,15 @@ class BlocModel(mesa.Model):
         """Queue a scenario event (by id) or an action; it applies at the next step."""
         if isinstance(item, str) and item not in self.spec.events:
             raise UserError(f"inject: unknown event '{item}' (one of: {', '.join(self.spec.events)})")
+        if isinstance(item, str):
+            for dotted, value in self.spec.events[item].set.items():
+                parts = dotted.split(".")
+                if parts[0] == "actors" and parts[2] == "doctrine_params":
+                    d = self.doctrines[self.world.index[parts[1]]]
+                    problem = check_set_value(self.spec, dotted, value, d.name)
+                    if problem:
+                        raise UserError(f"inject {item}: cannot apply now: {dotted}: {problem} "
+                                        f"({parts[1]} holds the {d.name} doctrine at this point)")
         self.injects.append(item)
 
     def _fire_events(self) -> None:
@@ -191,7 +201,12 @@ class BlocModel(mesa.Model):
         i = self.world.index[aid]
         d = self.doctrines[i]
         if field == "doctrine_params":
-            d.params = type(d.params).model_validate({**d.params.model_dump(), rest[0]: value})
+            try:
+                d.params = type(d.params).model_validate({**d.params.model_dump(), rest[0]: value})
+            except ValidationError as exc:  # an event injected out of its order: the doctrine differs
+                problem = "; ".join(e["msg"] for e in exc.errors())
+                raise UserError(f"set {dotted} = {value!r}: {problem} (the {d.name} doctrine "
+                                f"in force takes: {', '.join(type(d.params).model_fields)})") from None
         elif field == "doctrine":
             self.doctrines[i] = make_doctrine(value, {})
             for agent in self.agents:

@@ -53,8 +53,14 @@ def test_good_file_validates(tmp_path, capsys):
      "key_parameters.0.path", "min < max"),
     (GOOD + "key_parameters:\n  - {path: actors.AAA.name}\n", 8, "key_parameters.0.path",
      "'Aland', not a number or true/false"),
-    (GOOD + "key_parameters:\n  - {path: actors.AAA.reputation_concern, min: 0.6, max: 1}\n", 8,
-     "key_parameters.0.path", "value 0.5 is outside [0.6, 1.0]"),
+    (GOOD + "events:\n  e1:\n    description: x\n    step: 1\n    set: {actors.AAA.reputation_concern: 2}\n", 11,
+     "events.e1.set.actors.AAA.reputation_concern", "got 2 (less than or equal to 1)"),
+    (GOOD + "events:\n  e1:\n    description: x\n    step: 1\n    set: {actors.AAA.stocks.shells: -5}\n", 11,
+     "events.e1.set.actors.AAA.stocks.shells", "got -5 (greater than or equal to 0)"),
+    (GOOD + "events:\n  e1:\n    description: x\n    step: 1\n    set: {actors.AAA.doctrine: nonsense}\n", 11,
+     "events.e1.set.actors.AAA.doctrine", "unknown doctrine 'nonsense'"),
+    (GOOD + "events:\n  e1:\n    description: x\n    step: 1\n    set: {actors.AAA.doctrine_params.aid_per_month: 1}\n",
+     11, "events.e1.set.actors.AAA.doctrine_params.aid_per_month", "hedger has no parameter 'aid_per_month'"),
 ])
 def test_bad_scenario_gives_one_located_message(tmp_path, capsys, text, line, field, words):
     code, err = validate(tmp_path, text, capsys)
@@ -176,3 +182,25 @@ def test_binary_upload_gets_a_located_message():
         assert len(exc.messages) == 1 and exc.messages[0].startswith("upload.yaml:1: (yaml):")
     else:
         raise AssertionError("binary text was accepted")
+
+
+def test_event_set_values_are_checked_against_the_doctrine_in_force(tmp_path, capsys):
+    switch = (GOOD + "events:\n"
+              "  e1: {description: x, step: 1, set: {actors.AAA.doctrine: patron}}\n"
+              "  e2: {description: y, step: 2, set: {actors.AAA.doctrine_params.aid_per_month: 1.5}}\n")
+    code, err = validate(tmp_path, switch, capsys)
+    assert code == 0 and err == [], err  # AAA is a patron by step 2, and patrons give aid
+    path = tmp_path / "s.yaml"
+    assert main(["run", str(path), "--steps", "3", "--json", "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    early = switch.replace("step: 2", "step: 0")
+    code, err = validate(tmp_path, early, capsys)
+    assert code == 2 and "hedger has no parameter 'aid_per_month'" in err[0]
+
+
+def test_a_bad_event_value_from_the_command_line_stops_before_the_run(capsys):
+    code = main(["run", "feb2022_baseline", "--json", "--set", "events.initial_thrust.set.theaters.ukraine.front=150"])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    assert captured.err.strip() == ("override events.initial_thrust.set.theaters.ukraine.front: "
+                                    "events.initial_thrust.set.theaters.ukraine.front: got 150 (less than or equal to 100)")

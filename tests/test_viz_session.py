@@ -181,3 +181,22 @@ def test_dial_values_fall_back_to_rule_and_doctrine_defaults():
     assert value_at(s, f"alignment.params.{left_out}") == rule[left_out].default
     assert value_at(s, "alignment.params.no_such_parameter") is MISSING
     assert value_at(s, "actors.NOBODY.reputation_concern") is MISSING
+
+
+def test_an_event_injected_out_of_order_gives_a_message_not_a_crash(tmp_path):
+    path = tmp_path / "switch.yaml"
+    path.write_text(
+        "name: switch\ndescription: a doctrine switch, then its parameter\n"
+        "poles: {west: [AAA], east: [BBB]}\n"
+        "actors:\n  AAA: {name: Aland, doctrine: hedger}\n  BBB: {name: Bland, doctrine: hedger}\n"
+        "events:\n"
+        "  e1: {description: Aland turns patron, step: 5, set: {actors.AAA.doctrine: patron}}\n"
+        "  e2: {description: Aland pays, step: 6, set: {actors.AAA.doctrine_params.aid_per_month: 1.5}}\n")
+    s = Session(str(path))
+    assert s.startup_errors == []
+    errors = s.inject_event("e2")  # refused now, while Aland is still a hedger: nothing is queued
+    assert len(errors) == 1 and "inject e2: cannot apply now" in errors[0], errors
+    assert "hedger has no parameter 'aid_per_month'" in errors[0] and "AAA holds the hedger doctrine" in errors[0]
+    assert s.step(7) == []  # the page goes on, and the events fire in their order
+    assert any(e["kind"] == "policy" and e["actor"] == "AAA" and "aid per month to 1.5" in e["sentence"]
+               for e in s.frame().events)

@@ -90,16 +90,17 @@ def apply_overrides(tracked: Tracked, overrides: dict[str, Any]) -> None:
             rest = ".".join(parts[depth:])
             if isinstance(node, dict) and depth > 0 and rest in node:
                 node[rest] = value
+                tracked.origins[tuple(parts[:depth]) + (rest,)] = (f"override {dotted}", 0)
                 break
             key: Any = int(part) if part.isdigit() and isinstance(node, list) else part
             if depth == len(parts) - 1:
                 if isinstance(node, dict) or (isinstance(node, list) and isinstance(key, int) and key < len(node)):
                     node[key] = value
-                    tracked.origins.setdefault(tuple(parts), (f"override {dotted}", 0))
+                    tracked.origins[tuple(parts)] = (f"override {dotted}", 0)  # errors name the override
                 else:
                     errors.append(f"override {dotted}: cannot set this path in {tracked.file} (a dotted path to a field)")
                 break
-            if isinstance(node, dict) and key not in node and depth >= 2:
+            if isinstance(node, dict) and key not in node and (depth >= 2 or _optional_section(parts[:depth + 1])):
                 node[key] = {}
             try:
                 node = node[key]
@@ -109,6 +110,12 @@ def apply_overrides(tracked: Tracked, overrides: dict[str, Any]) -> None:
                 break
     if errors:
         raise UserError(errors)
+
+
+def _optional_section(path: list[str]) -> bool:
+    """Sections a file may leave out and an override may still reach (`un.against_above`,
+    `alignment.params.eta_triad`); ids (actors, events...) are never created by an override."""
+    return path in (["un"], ["blocs"], ["alignment"], ["alignment", "params"])
 
 
 def _validate(tracked: Tracked) -> Scenario:
@@ -303,8 +310,8 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
         for i, (a, b, _) in enumerate(e.affinity):
             actor(("events", eid, "affinity", i, 0), a)
             actor(("events", eid, "affinity", i, 1), b)
-        for key in e.set:
-            problem = check_set_path(s, key)
+        for key, value in e.set.items():
+            problem = check_set_path(s, key) or check_set_value(s, key, value, doctrine_at(s, key, e))
             if problem:
                 out.append((("events", eid, "set", key), problem))
     for i, k in enumerate(s.key_parameters):
@@ -369,9 +376,7 @@ def _check_key_parameter(s: Scenario, k) -> str | None:
         return f"{k.path} is {value!r}, not a number or true/false"
     if k.min is None or k.max is None or not k.min < k.max:
         return f"a number needs min: and max: with min < max (got {k.min}, {k.max})"
-    if not k.min <= value <= k.max:
-        return f"the scenario's value {value} is outside [{k.min}, {k.max}]"
-    return None
+    return None  # a value outside the dial's range is allowed (--set may go further); the dial shows it
 
 
 SETTABLE = ("doctrine_params", "reputation_concern", "production", "stocks", "doctrine")
@@ -400,6 +405,56 @@ def check_set_path(s: Scenario, dotted: str) -> str | None:
         return f"cannot change '{parts[2]}' during a run (one of: {', '.join(SETTABLE)})"
     if parts[2] in ("production", "stocks") and (len(parts) != 4 or parts[3] not in ITEMS):
         return f"a path actors.ID.{parts[2]}.ITEM (ITEM: {', '.join(ITEMS)})"
+    return None
+
+
+def doctrine_at(s: Scenario, key: str, event) -> str | None:
+    """The doctrine an actor named by a `set:` key holds when ``event`` fires: its own, or the
+    one the latest enabled event up to then switched it to (events at one step, in file order)."""
+    parts = key.split(".")
+    if parts[0] != "actors" or len(parts) < 2 or parts[1] not in s.actors:
+        return None
+    doctrine, target = s.actors[parts[1]].doctrine, f"actors.{parts[1]}.doctrine"
+    order = list(s.events)
+    when = s.when(event)
+    for eid in sorted(order, key=lambda k: (s.when(s.events[k]), order.index(k))):
+        other = s.events[eid]
+        if other is event:
+            break
+        if other.enabled and target in other.set and s.when(other) <= when:
+            doctrine = str(other.set[target])
+    return doctrine
+
+
+def check_set_value(s: Scenario, dotted: str, value: Any, doctrine: str | None) -> str | None:
+    """Whether an event's `set:` value fits the field it changes (checked at load, not mid-run)."""
+    from sim.doctrines import DOCTRINES
+
+    parts = dotted.split(".")
+    if parts[0] == "actors" and parts[2] == "doctrine":
+        return None if value in DOCTRINES else \
+            f"unknown doctrine {value!r} (one of: {', '.join(sorted(DOCTRINES))})"
+    elif parts[2] == "doctrine_params":
+        if doctrine not in DOCTRINES or len(parts) != 4:
+            return None if len(parts) == 4 else "a path actors.ID.doctrine_params.NAME"
+        params = DOCTRINES[doctrine].Params
+        if parts[3] not in params.model_fields:
+            return (f"{doctrine} has no parameter '{parts[3]}' "
+                    f"(known: {', '.join(sorted(params.model_fields))})")
+        same = s.actors[parts[1]].doctrine == doctrine
+        model, given = params, {**(s.actors[parts[1]].doctrine_params if same else {}), parts[3]: value}
+    else:  # a theater's field, or an actor's reputation_concern, production.ITEM, stocks.ITEM
+        owner = (s.theaters if parts[0] == "theaters" else s.actors)[parts[1]]
+        given = owner.model_dump()
+        given[parts[2]] = {**given[parts[2]], parts[3]: value} if len(parts) == 4 else value
+        model = type(owner)
+    try:
+        model.model_validate(given)
+    except ValidationError as exc:
+        wanted = tuple(parts[2:]) if parts[2] != "doctrine_params" else (parts[3],)
+        for err in exc.errors():
+            if tuple(str(x) for x in err["loc"]) == wanted:
+                return f"got {value!r} ({err['msg'].replace('Input should be ', '')})"
     return None
 
 

@@ -55,6 +55,8 @@ class Tracked:
     def message(self, path: Path_, problem: str) -> str:
         file, line = self.where(path)
         dotted = ".".join(str(p) for p in path) or "(top level)"
+        if not line:  # a value from the command line (an override), not from a file
+            return f"{file}: {dotted}: {problem}"
         return f"{file}:{line}: {dotted}: {problem}"
 
 

@@ -96,7 +96,7 @@ def KeyParameters(dials: list[dict], overrides: str, set_overrides: Callable[[st
                 solara.Checkbox(label=d["label"], value=bool(value), on_value=change)
                 continue
             try:
-                value = min(max(float(value), d["min"]), d["max"])
+                value = float(value)
             except (TypeError, ValueError):  # a typed override that is not a number
                 value = float(d["value"])
             solara.Text(f"{d['label']}: {format_value(value)}", style={"font-size": "13px", "display": "block"})
