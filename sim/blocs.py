@@ -44,16 +44,22 @@ def find_blocs(A: np.ndarray, power: np.ndarray, threshold: float) -> np.ndarray
 
 
 def _best(i, sums, mins, sizes, blocs, threshold, own):
+    """The bloc ``i`` fits best (highest mean affinity above the threshold, no hostile
+    member), ``own`` if it may stay alone there, else ``blocs`` (a new one). A plain loop:
+    there are few blocs, and numpy calls on such short rows cost more than they save."""
     if blocs == 0:
         return 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(sizes[:blocs] > 0, sums[i, :blocs] / np.maximum(sizes[:blocs], 1), -np.inf)
-    ok = (mean > threshold) & (mins[i, :blocs] > -threshold)
-    if own >= 0 and sizes[own] == 0:
-        ok[own] = False
-    if not ok.any():
-        return own if own >= 0 and sizes[own] == 0 else blocs
-    return int(np.argmax(np.where(ok, mean, -np.inf)))
+    best, best_mean = -1, -np.inf
+    for b, (total, least, size) in enumerate(zip(sums[i, :blocs].tolist(), mins[i, :blocs].tolist(),
+                                                 sizes[:blocs].tolist())):
+        if size <= 0:
+            continue
+        mean = total / size
+        if mean > threshold and least > -threshold and mean > best_mean:
+            best, best_mean = b, mean
+    if best >= 0:
+        return best
+    return own if own >= 0 and sizes[own] == 0 else blocs
 
 
 def _join(i, b, A, sums, mins, sizes):
