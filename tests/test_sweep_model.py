@@ -103,3 +103,13 @@ def test_shipped_sweeps_check_against_their_scenarios(path):
     spec = loaded.spec
     assert plan.n_runs == len(spec.scenarios) * expected_points(spec) * spec.replications
     assert all(f["files"] and f["poles"] for f in files)
+
+
+def test_check_needs_no_out_folder_but_a_run_does(capsys):
+    from sim.cli import main
+
+    spec = str(SCENARIOS / "sweeps" / "us_pullback_size_timing.yaml")
+    assert main(["sweep", spec, "--check"]) == 0
+    assert "= 192 runs" in capsys.readouterr().out
+    assert main(["sweep", spec]) == 2
+    assert capsys.readouterr().err.strip().startswith("--out DIR: where to write the results is required")

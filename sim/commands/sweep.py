@@ -20,7 +20,7 @@ def register(subparsers) -> argparse.ArgumentParser:
         description="Run every run of a sweep spec, writing results to DIR as they finish. "
                     "Rerun the same command after an interruption to resume.")
     p.add_argument("spec", metavar="SPEC.yaml", help="the sweep spec (see scenarios/sweeps/)")
-    p.add_argument("--out", required=True, metavar="DIR", help="results folder (created; reused to resume)")
+    p.add_argument("--out", metavar="DIR", help="results folder (created; reused to resume); needed unless --check")
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help="local worker processes (default: all cores; 0 runs in this process)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster")
@@ -72,6 +72,8 @@ def run(args) -> int:
               f"({s.design}, expected {expected_points(s)}) x {s.replications} replications "
               f"= {plan.n_runs} runs of {steps} steps")
         return 0
+    if not args.out:
+        raise UserError("--out DIR: where to write the results is required (or --check to only check the spec)")
     previous = signal.signal(signal.SIGTERM, _sigterm)
     out = args.out
     try:
