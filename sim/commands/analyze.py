@@ -67,6 +67,8 @@ def _print(result: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from sim.sweep.analysis import short_names
+
     console = Console()
     if not console.is_terminal:
         console = Console(width=200)
@@ -123,19 +125,6 @@ def sensitivity_wide(sens):
         rows.setdefault(key, {})[r.index] = cell
     return pd.DataFrame([{"scenario": k[0], "outcome": k[1], "parameter": k[2], **v}
                          for k, v in rows.items()])
-
-
-def short_names(paths: list[str]) -> dict[str, str]:
-    """Column labels: the last part of each dotted path, longer where two would clash."""
-    out = {}
-    for p in paths:
-        parts = p.split(".")
-        for k in range(1, len(parts) + 1):
-            label = ".".join(parts[-k:])
-            if sum(q.split(".")[-k:] == parts[-k:] for q in paths) == 1:
-                break
-        out[p] = label
-    return out
 
 
 def _fmt(v) -> str:

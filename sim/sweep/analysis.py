@@ -190,3 +190,16 @@ def bloc_membership(data: SweepData, scenario: str) -> tuple[pd.DataFrame, pd.Da
     freq["other bloc"] = (~taken).mean(axis=0)
     freq["non-aligned"] = alone.mean(axis=0)
     return freq, co
+
+
+def short_names(paths: list[str]) -> dict[str, str]:
+    """Column labels: the last part of each dotted path, longer where two would clash."""
+    out = {}
+    for p in paths:
+        parts = p.split(".")
+        for k in range(1, len(parts) + 1):
+            label = ".".join(parts[-k:])
+            if sum(q.split(".")[-k:] == parts[-k:] for q in paths) == 1:
+                break
+        out[p] = label
+    return out

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.sweep.analysis import SweepData, bloc_membership  # noqa: E402
+from sim.sweep.analysis import SweepData, bloc_membership, short_names  # noqa: E402
 
 MAX_PARAMS = 6
 MAX_OUTCOMES = 6
@@ -28,8 +28,11 @@ def _grid(n: int, cols: int) -> tuple[int, int]:
     return (n + cols - 1) // cols, cols
 
 
-def _save(fig, path: Path) -> Path:
-    fig.tight_layout()
+def _save(fig, path: Path, footer: str = "") -> Path:
+    """Lay out and write a figure; ``footer`` is a line of small print kept clear of the axes."""
+    if footer:
+        fig.text(0.5, 0.004, footer, ha="center", va="bottom", fontsize=7, wrap=True)
+    fig.tight_layout(rect=(0, 0.025 if footer else 0, 1, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
@@ -78,6 +81,7 @@ def parameter_scatter(data: SweepData, outcomes: list[str], path: Path) -> Path 
     fig, axes = plt.subplots(len(outcomes), len(params), squeeze=False,
                              figsize=(3.3 * len(params), 2.6 * len(outcomes)))
     rng = np.random.default_rng(0)
+    short = short_names(params)
     for j, p in enumerate(params):
         x, cats = _numeric(ok[p])
         levels = np.unique(x[~np.isnan(x)])
@@ -94,12 +98,13 @@ def parameter_scatter(data: SweepData, outcomes: list[str], path: Path) -> Path 
             if cats is not None:
                 ax.set_xticks(range(len(cats)), [str(c) for c in cats])
             if i == len(outcomes) - 1:
-                ax.set_xlabel(p, fontsize=8)
+                ax.set_xlabel(short[p], fontsize=8)
             if j == 0:
                 ax.set_ylabel(o, fontsize=8)
             ax.tick_params(labelsize=7)
     fig.suptitle(f"{data.manifest['name']}: parameters vs outcomes (red: mean per level)", fontsize=10)
-    return _save(fig, path)
+    paths = "; ".join(f"{short[p]} = {p}" for p in params) if any(short[p] != p for p in params) else ""
+    return _save(fig, path, footer=paths)
 
 
 def bloc_membership_plot(data: SweepData, path: Path) -> Path | None:
