@@ -173,6 +173,12 @@ def _unwrap_container(tp: Any) -> Any:
     return None
 
 
+def did_you_mean(value: Any, known) -> str:
+    """"did you mean 'x'? " for the closest known name, or nothing."""
+    near = difflib.get_close_matches(str(value), sorted(known), n=1)
+    return f"did you mean '{near[0]}'? " if near else ""
+
+
 def describe_validation_error(exc: ValidationError, tracked: Tracked, root: type[BaseModel]) -> list[str]:
     """One message per pydantic error, located in the file."""
     messages = []
@@ -182,11 +188,15 @@ def describe_validation_error(exc: ValidationError, tracked: Tracked, root: type
         if kind == "extra_forbidden":
             parent = _model_at(root, loc[:-1])
             known = sorted(parent.model_fields) if parent else []
-            near = difflib.get_close_matches(str(loc[-1]), known, n=1)
-            hint = f"did you mean '{near[0]}'? " if near else ""
-            text = f"unknown field ({hint}known fields: {', '.join(known)})"
+            text = f"unknown field ({did_you_mean(loc[-1], known)}known fields: {', '.join(known)})"
+        elif kind == "missing" and len(loc) >= 2 and isinstance(loc[-1], int):
+            text = f"missing item {loc[-1] + 1} of the list (a row like [A, B, number])"
         elif kind == "missing":
             text = "missing required field (add it)"
+        elif kind in ("dict_type", "model_type"):
+            got = type(err.get("input")).__name__
+            got = {"list": "a list", "str": "text", "NoneType": "nothing"}.get(got, got)
+            text = f"got {got} (a mapping: one 'key: value' per line, or {{key: value, ...}})"
         elif kind == "value_error":   # a validator's own message, written for the user
             text = str(err["msg"]).removeprefix("Value error, ")
         else:
@@ -221,8 +231,7 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
     def actor(path: tuple, value: str, allow_groups: bool = False) -> None:
         if value in ids or (allow_groups and value in groups):
             return
-        near = difflib.get_close_matches(value, sorted(ids | (groups if allow_groups else set())), n=1)
-        hint = f"did you mean '{near[0]}'? " if near else ""
+        hint = did_you_mean(value, ids | (groups if allow_groups else set()))
         out.append((path, f"unknown actor '{value}' ({hint}{known}"
                           f"{' or a group' if allow_groups and groups else ''})"))
 
@@ -233,7 +242,8 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
             for err in exc.errors():
                 loc = path + tuple(err["loc"])
                 if err["type"] == "extra_forbidden":
-                    out.append((loc, f"unknown parameter (known: {', '.join(sorted(model.model_fields))})"))
+                    out.append((loc, f"unknown parameter ({did_you_mean(loc[-1], model.model_fields)}"
+                                      f"known: {', '.join(sorted(model.model_fields))})"))
                 else:
                     out.append((loc, f"got {err.get('input')!r} ({err['msg'].replace('Input should be ', '')})"))
 
@@ -248,7 +258,8 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
     for aid, a in s.actors.items():
         if a.doctrine not in DOCTRINES:
             out.append((("actors", aid, "doctrine"),
-                        f"unknown doctrine '{a.doctrine}' (one of: {', '.join(sorted(DOCTRINES))})"))
+                        f"unknown doctrine '{a.doctrine}' ({did_you_mean(a.doctrine, DOCTRINES)}"
+                        f"one of: {', '.join(sorted(DOCTRINES))})"))
         else:
             params(("actors", aid, "doctrine_params"), DOCTRINES[a.doctrine].Params, a.doctrine_params)
         for i, m in enumerate(a.members):
@@ -259,7 +270,8 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
             out.append((("actors", aid, "kind"), "an actor with members must have kind: coalition"))
     if s.alignment.rule not in RULES:
         out.append((("alignment", "rule"),
-                    f"unknown rule '{s.alignment.rule}' (one of: {', '.join(sorted(RULES))})"))
+                    f"unknown rule '{s.alignment.rule}' ({did_you_mean(s.alignment.rule, RULES)}"
+                    f"one of: {', '.join(sorted(RULES))})"))
     else:
         params(("alignment", "params"), RULES[s.alignment.rule].Params, s.alignment.params)
     for i, (a, b, _) in enumerate(s.relations):
@@ -301,8 +313,8 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
             actor(path + ("actor",), act.actor)
             actor(path + ("target",), act.target)
             if act.kind not in ACTION_KINDS:
-                out.append((path + ("kind",), f"unknown action '{act.kind}' "
-                                              f"(one of: {', '.join(sorted(ACTION_KINDS))})"))
+                out.append((path + ("kind",), f"unknown action '{act.kind}' ({did_you_mean(act.kind, ACTION_KINDS)}"
+                                              f"one of: {', '.join(sorted(ACTION_KINDS))})"))
             else:
                 problem = ACTION_KINDS[act.kind].check_spec(act)
                 if problem:
@@ -433,14 +445,14 @@ def check_set_value(s: Scenario, dotted: str, value: Any, doctrine: str | None) 
     parts = dotted.split(".")
     if parts[0] == "actors" and parts[2] == "doctrine":
         return None if value in DOCTRINES else \
-            f"unknown doctrine {value!r} (one of: {', '.join(sorted(DOCTRINES))})"
+            f"unknown doctrine {value!r} ({did_you_mean(value, DOCTRINES)}one of: {', '.join(sorted(DOCTRINES))})"
     elif parts[2] == "doctrine_params":
         if doctrine not in DOCTRINES or len(parts) != 4:
             return None if len(parts) == 4 else "a path actors.ID.doctrine_params.NAME"
         params = DOCTRINES[doctrine].Params
         if parts[3] not in params.model_fields:
             return (f"{doctrine} has no parameter '{parts[3]}' "
-                    f"(known: {', '.join(sorted(params.model_fields))})")
+                    f"({did_you_mean(parts[3], params.model_fields)}known: {', '.join(sorted(params.model_fields))})")
         same = s.actors[parts[1]].doctrine == doctrine
         model, given = params, {**(s.actors[parts[1]].doctrine_params if same else {}), parts[3]: value}
     else:  # a theater's field, or an actor's reputation_concern, production.ITEM, stocks.ITEM
