@@ -165,6 +165,12 @@ def Dashboard():
         set_playing(False)
         refresh(session.reset())
 
+    def on_back():
+        """One month back, replayed exactly: the facilitator tries another branch from there."""
+        set_playing(False)
+        current = session.frame()
+        refresh(session.rewind(current.step - 1) if current else [])
+
     def on_pin():
         session.pin()
         refresh()
@@ -179,7 +185,8 @@ def Dashboard():
     notices = [e for e in errors if is_notice(e)]
     with Guard("header", classes=["blocsim-sticky", "blocsim-header"]):
         Header(frame, busy or playing)
-        RunToolbar(frame.at_end, playing, speed, notices, on_step, set_playing, set_speed, on_reset)
+        RunToolbar(frame.at_end, playing, speed, notices, on_step, set_playing, set_speed, on_reset,
+                   on_back=on_back, at_start=frame.step == 0)
     with solara.Columns([3, 9], gutters_dense=True):
         with solara.Column(gap="0px"):
             with Guard("controls"):

@@ -156,6 +156,7 @@ class Session:
         self.revision = 0
         self._events: list[dict] = []
         self._events_upto = -1
+        self._injects: list[tuple[int, Any]] = []  # (step it was queued at, event id or ActionSpec)
         self._names: dict[str, str] = {}
         self._frame: Frame | None = None
         self._positions: np.ndarray | None = None
@@ -246,6 +247,7 @@ class Session:
         self.settings, self.scenario, self.model = st, scn, model
         self._names = {a: scn.actors[a].name for a in scn.actors}
         self._events, self._events_upto = [], -1
+        self._injects = []
         self._positions = None
         self._publish()
         return []
@@ -309,6 +311,7 @@ class Session:
                 self.model.inject(event_id)
             except Exception as exc:  # noqa: BLE001
                 return error_lines(exc)
+            self._injects.append((self.current_step, event_id))
             return []
 
     def inject_action(self, kind: str, actor: str, target: str, item: str | None, amount: Any) -> list[str]:
@@ -351,6 +354,35 @@ class Session:
                 self.model.inject(spec)
             except Exception as exc:  # noqa: BLE001
                 return error_lines(exc)
+            self._injects.append((self.current_step, spec))
+            return []
+
+    def rewind(self, to_step: int) -> list[str]:
+        """Go back to month ``to_step`` of this run, to try another branch from there.
+
+        The run is replayed from the start with the same seed and the injects made before
+        that month, so the months up to it are exactly as they were; injects made later
+        are dropped (they belonged to the branch being left)."""
+        with self.lock:
+            if self.model is None or self.scenario is None:
+                return ["no scenario is loaded"]
+            now = self.current_step
+            if not 0 <= int(to_step) < now:
+                return [f"back: the run is at step {now}; it can go back to a step from 0 to {max(now - 1, 0)}"]
+            kept = [(at, item) for at, item in self._injects if at < to_step]
+            try:
+                model = BlocModel(self.scenario, seed=self.settings.seed, alignment=self.settings.rule)
+                for month in range(int(to_step)):
+                    for at, item in kept:
+                        if at == month:
+                            model.inject(item)
+                    model.step()
+            except Exception as exc:  # noqa: BLE001
+                traceback.print_exc()
+                return error_lines(exc)
+            self.model, self._injects = model, kept
+            self._events, self._events_upto = [], -1
+            self._publish()
             return []
 
     def pin(self) -> list[str]:

@@ -456,3 +456,19 @@ def test_key_parameter_dials_restart_the_run_with_overrides(exercise_server, new
     assert "actors.UKR.doctrine_params.market_bn = 0.5" in chip.get_attribute("title")
     assert "Ukraine's arms purchases abroad ($bn a month): 0.5" in page.locator(
         "[data-dial='actors.UKR.doctrine_params.market_bn']").inner_text()
+
+
+def test_back_replays_to_the_month_before_and_forward_again_is_the_same_run(dashboard_url, new_page, shot):
+    page = open_dashboard(new_page, dashboard_url)
+    assert page.locator("button.blocsim-back").is_disabled()  # nothing to go back to at step 0
+    page.locator("button.blocsim-step10").click()
+    wait_step(page, 10)
+    count = page.locator(".blocsim-log-count").inner_text()
+    blocs = page.locator(".blocsim-blocs").inner_text()
+    page.locator("button.blocsim-back").click()
+    wait_step(page, 9)
+    assert page.locator(".blocsim-log-count").inner_text() != count  # month 10's actions are gone
+    page.locator("button.blocsim-step").click()
+    wait_step(page, 10)
+    assert page.locator(".blocsim-log-count").inner_text() == count
+    assert page.locator(".blocsim-blocs").inner_text() == blocs

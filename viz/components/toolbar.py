@@ -1,5 +1,5 @@
-"""The run toolbar: step, ten steps, play/pause at a chosen speed, reset. It sits in the
-sticky header, so it stays at hand wherever the page is scrolled."""
+"""The run toolbar: back, step, ten steps, play/pause at a chosen speed, reset. It sits in
+the sticky header, so it stays at hand wherever the page is scrolled."""
 
 from __future__ import annotations
 
@@ -20,9 +20,13 @@ def is_notice(line: str) -> bool:
 @solara.component
 def RunToolbar(at_end: bool, playing: bool, speed: int, notices: list[str],
                on_step: Callable[[int], None], on_play: Callable[[bool], None],
-               on_speed: Callable[[int], None], on_reset: Callable[[], None]):
+               on_speed: Callable[[int], None], on_reset: Callable[[], None],
+               on_back: Callable[[], None] | None = None, at_start: bool = False):
     """Buttons that drive the run, and any notice about its end."""
     with solara.Row(gap="6px", style={"flex-wrap": "wrap", "align-items": "center"}, classes=["blocsim-toolbar"]):
+        if on_back is not None:
+            solara.Button("Back", icon_name="mdi-step-backward", on_click=on_back, disabled=playing or at_start,
+                          outlined=True, small=True, classes=["blocsim-back"])
         solara.Button("Step", icon_name="mdi-step-forward", on_click=lambda: on_step(1), color="primary",
                       disabled=playing, small=True, classes=["blocsim-step"])
         solara.Button("+10", on_click=lambda: on_step(10), disabled=playing, outlined=True, small=True,
