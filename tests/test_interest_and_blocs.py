@@ -65,6 +65,45 @@ def test_sanctioned_states_draw_together():
     assert w.affinity[a, b] == pytest.approx(expected)
 
 
+def test_states_sanctioning_the_same_target_draw_together():
+    w, rule = world_and_rule(**OFF, co_sanction_weight=0.0)
+    a, b, target = w.index["PAT"], w.index["SUP"], w.index["AGG"]
+    sanctions = np.zeros((w.n, w.n))
+    sanctions[a, target], sanctions[b, target] = 0.8, 0.5
+    before = w.affinity[a, b]
+    rule.update(w, signals(w, sanctions=sanctions), np.random.default_rng(0))
+    expected = before + 0.06 * np.tanh(2.0 * 0.8 * 0.5 / 5.0) * (1 - before)   # co_sender_weight * (S S^T)_ab
+    assert w.affinity[a, b] == pytest.approx(expected)
+
+
+def test_treaty_partners_keep_a_standing_bond_only_while_it_is_in_force():
+    w, rule = world_and_rule(**OFF)
+    a, b = w.index["PAT"], w.index["DEF"]
+    w.treaties["pact"] = {"kind": "mutual_defence", "parties": [a, b], "in_force": False}
+    before = w.affinity[a, b]
+    rule.update(w, signals(w), np.random.default_rng(0))
+    assert w.affinity[a, b] == pytest.approx(before)
+    w.treaties["pact"]["in_force"] = True
+    rule.update(w, signals(w), np.random.default_rng(0))
+    assert w.affinity[a, b] == pytest.approx(before + 0.06 * np.tanh(2.0 / 5.0) * (1 - before))
+
+
+@pytest.mark.parametrize("pair", [("GBR", "USA"), ("DEU", "USA"), ("BLR", "RUS")])
+def test_allies_who_act_together_stay_close_over_the_years(pair):
+    from sim.runner import simulate
+
+    def end_affinity(**params):
+        overrides = {f"alignment.params.{k}": v for k, v in params.items()}
+        m = simulate("feb2022_baseline", seed=0, overrides=overrides)
+        i, j = (m.world.index[a] for a in pair)
+        return m.world.baseline[i, j], m.world.affinity[i, j]
+
+    start, end = end_affinity()
+    assert end > start - 0.15, (pair, start, end)   # three years of shared sanctions or a treaty
+    _, without = end_affinity(co_sender_weight=0.0, treaty_weight=0.0)
+    assert without < end - 0.05, (pair, without, end)  # without those bonds the tie wears away
+
+
 def test_enemy_of_my_enemy_becomes_a_friend():
     w, rule = world_and_rule(eta_triad=0.5, eta_memory=0.0, third_parties=4)
     a, b, c = w.index["PAT"], w.index["AGG"], w.index["SUP"]

@@ -2,7 +2,8 @@
 
 Update, each month, for every pair (i, j), with A the signed affinity matrix:
 
-    C = sym(cooperation) + w_cs * co_sanctioned          ($bn-equivalent this month)
+    C = sym(cooperation) + w_cs * co_sanctioned + w_cd * co_sanctioning + w_tr * treaty
+                                                         ($bn-equivalent this month)
     H = sym(hostility)
     T_ij = sum_k c_k A_ik A_kj / sum_k c_k               (k: the `third_parties` most
                                                           powerful actors, k != i, j)
@@ -14,8 +15,14 @@ then clipped to [-1, 1], symmetric, with a diagonal of 1. The factors (1 - A) an
 nears full enmity, so affinity approaches the bounds without sticking to them. B is the scenario's starting
 affinity (slow-moving history and ideology); c_k is actor k's power, the weight each
 actor gives the third party k; co_sanctioned_ij counts senders that sanction both i and
-j, weighted by intensity. The triad term pulls each pair toward "the enemy of my enemy
-is my friend". Restricting k to the strongest few keeps the cost at O(n^2).
+j, weighted by intensity; co_sanctioning_ij counts the targets that i and j both
+sanction (coordinated policy, weighted by both intensities); treaty_ij is 1 while i and j
+are parties to a treaty in force. The triad term pulls each pair toward "the enemy of my
+enemy is my friend". Restricting k to the strongest few keeps the cost at O(n^2).
+
+Without the last two bonds, allies that never transact directly (the UK and the US)
+drift toward the triad average over the years: with them, allies who act together stay
+close (THEORY.md: affinity rises with "shared treaties").
 """
 
 from __future__ import annotations
@@ -33,6 +40,8 @@ class InterestParams(RuleParams):
     eta_memory: float = Field(0.01, ge=0, le=1, description="pull back toward the starting affinity")
     scale: float = Field(5.0, gt=0, description="$bn-equivalent a month at which effects saturate")
     co_sanction_weight: float = Field(4.0, ge=0, description="$bn-equivalent per shared sanctioner")
+    co_sender_weight: float = Field(2.0, ge=0, description="$bn-equivalent per target two actors sanction together")
+    treaty_weight: float = Field(2.0, ge=0, description="$bn-equivalent a month between parties to a treaty in force")
     third_parties: int = Field(12, ge=1, le=100, description="how many of the strongest actors count as third parties")
 
 
@@ -52,6 +61,13 @@ class InterestDriven(AlignmentRule):
         if senders.size:
             S = signals.sanctions[senders]
             coop = coop + p.co_sanction_weight * (S.T @ S)
+            if p.co_sender_weight:
+                coop[np.ix_(senders, senders)] += p.co_sender_weight * (S @ S.T)
+        if p.treaty_weight:
+            for t in world.treaties.values():
+                if t["in_force"]:
+                    parties = t["parties"]
+                    coop[np.ix_(parties, parties)] += p.treaty_weight
         power = world.power
         k = np.argsort(-power, kind="stable")[: p.third_parties]
         w = power[k]
