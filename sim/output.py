@@ -6,17 +6,18 @@ import json
 from pathlib import Path
 
 from sim.errors import UserError
+from sim.review import after_action_review
 from sim.votes import record_check
 
 
-def write_outputs(model, out: Path, fmt: str = "parquet") -> dict[str, Path]:
-    """series, agent series, event log (JSONL) and summary (JSON) in `out`."""
+def write_outputs(model, out: Path, fmt: str = "parquet", overrides: dict | None = None) -> dict[str, Path]:
+    """series, agent series, event log (JSONL), summary (JSON) and after-action review (Markdown) in `out`."""
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"--out {out}: cannot create the folder: {exc.strerror} (a writable folder)") from None
     files = {"series": out / f"series.{fmt}", "agents": out / f"agents.{fmt}",
-             "events": out / "events.jsonl", "summary": out / "summary.json"}
+             "events": out / "events.jsonl", "summary": out / "summary.json", "review": out / "review.md"}
     for key, frame in (("series", model.series()), ("agents", model.agent_series())):
         if fmt == "parquet":
             frame.to_parquet(files[key], index=False)
@@ -24,6 +25,7 @@ def write_outputs(model, out: Path, fmt: str = "parquet") -> dict[str, Path]:
             frame.to_csv(files[key], index=False)
     model.events.to_jsonl(files["events"])
     files["summary"].write_text(json.dumps(model.summary(), indent=2), encoding="utf-8")
+    files["review"].write_text(after_action_review(model, overrides), encoding="utf-8")
     return files
 
 

@@ -38,6 +38,8 @@ def test_run_writes_series_agents_events_and_summary(tmp_path, capsys):
     events = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]
     assert events and all({"actor", "target", "kind", "amount", "reason", "text", "step"} <= set(e) for e in events)
     assert all(e["reason"] or e["event"] for e in events)     # every move says why
+    review = (tmp_path / "review.md").read_text()
+    assert review.startswith("# After-action review: ") and "## Where it ended" in review
 
 
 def test_run_csv_format(tmp_path):

@@ -225,3 +225,20 @@ def test_back_replays_the_run_exactly_and_keeps_earlier_injects():
     assert s.rewind(6) == [] and s.inject_event("europe_split") == [] and s.step(2) == []
     pd.testing.assert_frame_equal(s.frame().series, original.series)
     assert s.rewind(9) and s.rewind(-1)  # messages, not crashes
+
+
+def test_after_action_review_tells_the_facilitators_moves_and_the_outcome():
+    s = Session("feb2022_baseline")
+    s.configure(overrides={"actors.CHN.reputation_concern": 0.1})
+    s.step(2)
+    assert s.inject_action("arms_transfer", "PRK", "RUS", "shells", 100000) == []
+    s.step(4)
+    text = s.review_md()
+    assert text.startswith("# After-action review: Feb 2022 baseline\n")
+    assert "`actors.CHN.reputation_concern = 0.1`" in text
+    moves = text.split("## The facilitator's moves")[1].split("##")[0]
+    assert "2022-05: North Korea sent 100 thousand shells to Russia, because a facilitator injected it" in moves
+    assert "2022-03: The US, EU and UK answer the invasion with bank sanctions" in text
+    assert "| bloc | members | cohesion |" in text and "ES-11/1" in text and "as on record for" in text
+    assert "Russia-Ukraine front: Russia holds" in text
+    assert text == s.review_md()  # the same run always gives the same review

@@ -469,6 +469,14 @@ class Session:
             f.agent_series.to_csv(buf, index=False)
         return buf.getvalue()
 
+    def review_md(self) -> str:
+        """The after-action review of the run so far (Markdown): settings, the facilitator's
+        injects, where the world ended, who moved and the largest flows."""
+        from sim.review import after_action_review
+
+        with self.lock:
+            return after_action_review(self.model, self.settings.overrides) if self.model is not None else ""
+
     def events_jsonl(self) -> str:
         """The event log, one JSON object per line."""
         with self.lock:

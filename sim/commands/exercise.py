@@ -302,7 +302,7 @@ def run_headless(ex: Exercise, scenario_path: Path, args) -> int:
             soft_wrap=True)
     c.print()
     out = args.out or Path("runs") / f"exercise-{ex.name}{'-' + scenario_path.stem if args.variant else ''}-seed{args.seed}"
-    files = write_outputs(model, out)
+    files = write_outputs(model, out, overrides=parse_sets(args.set))
     print_summary(model, model.summary(), files)
 
     if pairs:

@@ -56,7 +56,7 @@ def run(args) -> int:
             model.run(steps, progress=lambda: bar.advance(task))
     name = Path(str(args.scenario)).stem
     out = args.out or Path("runs") / f"{name}-seed{args.seed}"
-    files = write_outputs(model, out, args.format)
+    files = write_outputs(model, out, args.format, overrides=parse_sets(args.set))
     summary = model.summary()
     if args.json:
         print(json.dumps(summary, indent=2))

@@ -311,6 +311,10 @@ def test_exports_download_csv_jsonl_and_png(dashboard_url, new_page, tmp_path):
     records = [json.loads(line) for line in log.read_text().splitlines()]
     assert log.suffix == ".jsonl" and records and all("reason" in r for r in records)
     assert max(r["step"] for r in records) == 10
+    review = download(page.get_by_role("button", name="After-action review (Markdown)"))
+    text = review.read_text()
+    assert review.suffix == ".md" and text.startswith("# After-action review: Feb 2022 baseline")
+    assert "2022-02 to 2022-12 (10 of 36 steps)" in text and "ES-11/1" in text and "## Who moved" in text
     for chart in ("network", "heatmap", "blocs"):
         png = download(page.locator(f"[data-png={chart}]"))
         data = png.read_bytes()

@@ -1,4 +1,5 @@
-"""Exports: the run's series as CSV, the event log as JSONL (charts have their own PNG buttons)."""
+"""Exports: the run's series as CSV, the event log as JSONL, the after-action review as
+Markdown (charts have their own PNG buttons)."""
 
 from __future__ import annotations
 
@@ -25,5 +26,7 @@ def ExportsView(frame: Frame, session: Session):
                             label="Per-actor series (CSV)", mime_type="text/csv")
         solara.FileDownload(session.events_jsonl, filename=export_name(frame, "events", "jsonl"),
                             label="Event log (JSONL)", mime_type="application/x-ndjson")
+        solara.FileDownload(session.review_md, filename=export_name(frame, "review", "md"),
+                            label="After-action review (Markdown)", mime_type="text/markdown")
     solara.Text("Each chart has a PNG button above its top-right corner.",
                 style={"font-size": "12px", "color": "#666"})

@@ -1,0 +1,125 @@
+"""The after-action review: a run told in Markdown for the people who played or studied it.
+
+What was set, what the facilitator did, what the scenario scheduled, where the world
+ended (blocs, fronts, votes), who moved and when they changed camp, and the largest flows.
+Everything comes from the model's records, so the review says nothing the log does not,
+and the same run always gives the same review.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from sim.actions import prose_name
+from sim.votes import outcome, record_check
+
+MOVERS = 8  # actors listed under "Who moved"
+
+
+def after_action_review(model, overrides: dict[str, Any] | None = None) -> str:
+    """The review of ``model``'s run so far, as Markdown."""
+    s, w = model.spec, model.world
+    summary = model.summary()
+    names = dict(zip(w.ids, w.names))
+    out = [f"# After-action review: {s.name}", "",
+           f"- Months: {summary['start']} to {summary['end']} ({summary['steps']} of {s.steps} steps); "
+           f"seed {model.seed}; alignment rule `{summary['alignment_rule']}`."]
+    if overrides:
+        out.append("- Changed from the scenario file: " +
+                   "; ".join(f"`{k} = {v}`" for k, v in overrides.items()) + ".")
+    out += ["", *_moves(model, names), "", *_ending(model, summary, names), "",
+            *_movers(model, names), "", *_flows(summary, names)]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _moves(model, names: dict[str, str]) -> list[str]:
+    injected = [a for a in model.events if str(a.source).startswith("inject")]
+    out = ["## The facilitator's moves", ""]
+    out += [f"- {a.date}: {a.sentence(names)}" for a in injected] or ["None: the run followed its scenario."]
+    fired: dict[tuple[str, str], None] = {}
+    for a in model.events:
+        if str(a.source).startswith("event:") and a.event:
+            fired[(a.date, a.event)] = None
+    out += ["", "## Scheduled events that fired", ""]
+    out += [f"- {date}: {what}" for date, what in fired] or ["None."]
+    return out
+
+
+def _ending(model, summary: dict, names: dict[str, str]) -> list[str]:
+    out = ["## Where it ended", "", "| bloc | members | cohesion |", "|---|---|---|"]
+    for k, (members, coh) in enumerate(zip(summary["blocs"], summary["cohesion"]), 1):
+        out.append(f"| {k} | {', '.join(names[a] for a in members)} | {coh:.2f} |")
+    if summary["nonaligned"]:
+        out.append(f"| - | non-aligned: {', '.join(names[a] for a in summary['nonaligned'])} | |")
+    series = model.series()
+    out += ["", f"- Polarization: {series['polarization'].iloc[0]:.2f} at the start, "
+                f"{summary['polarization']:.2f} at the end."]
+    for tid, front in summary["front"].items():
+        t = model.spec.theaters[tid]
+        out.append(f"- {t.name}: {names[t.attacker]} holds {front:.1f}% of {names[t.defender]}'s territory "
+                   f"(started at {t.front:.1f}%).")
+    for v in summary["votes"]:
+        line = (f"- UN vote {v['title']} ({v['date']}): {outcome(v)}, {len(v['for'])} for, "
+                f"{len(v['against'])} against, {len(v['abstain'])} abstaining among the modelled actors")
+        if v.get("record"):
+            check = record_check(v)
+            differs = ", ".join(f"{names[d['actor']]} voted {d['model']} (on record {d['record']})"
+                                for d in check["differs"])
+            line += f"; as on record for {check['matches']} of {check['compared']}" + (f": {differs}" if differs else "")
+        out.append(line + ".")
+    return out
+
+
+def _camps(model, names: dict[str, str]) -> pd.DataFrame:
+    """Per month and actor: whose bloc it is in (a pole's leaders', another bloc, or non-aligned)."""
+    agents = model.agent_series()
+    poles = model.spec.poles
+    label = {side: "the bloc of " + " and ".join(prose_name(names.get(a, a)) for a in leaders)
+             for side, leaders in poles.items()}
+    rows = []
+    for step, month in agents.groupby("step", sort=True):
+        bloc = dict(zip(month["actor"], month["bloc"]))
+        pole_bloc = {side: {bloc[a] for a in leaders if a in bloc and bloc[a] >= 0}
+                     for side, leaders in poles.items()}
+        sizes = month["bloc"].value_counts()
+        for actor, b in bloc.items():
+            if b < 0 or sizes.get(b, 0) < 2:
+                camp = "non-aligned"
+            else:
+                camp = next((label[side] for side in ("west", "east") if b in pole_bloc.get(side, ())),
+                            "another bloc")
+            rows.append((step, actor, camp))
+    return pd.DataFrame(rows, columns=["step", "actor", "camp"])
+
+
+def _movers(model, names: dict[str, str]) -> list[str]:
+    agents = model.agent_series()
+    first = agents[agents["step"] == agents["step"].min()].set_index("actor")["lean"]
+    last = agents[agents["step"] == agents["step"].max()].set_index("actor")["lean"]
+    change = (last - first).sort_values(key=abs, ascending=False)
+    out = ["## Who moved", "", "Lean runs from -1 (the US-led pole) to +1 (the Russia/China pole).", "",
+           "| actor | lean at the start | at the end | change |", "|---|---|---|---|"]
+    for actor in change.index[:MOVERS]:
+        out.append(f"| {names[actor]} | {first[actor]:+.2f} | {last[actor]:+.2f} | {change[actor]:+.2f} |")
+    camps = _camps(model, names)
+    months = {int(st): model.spec.step_to_month(int(st)) for st in camps["step"].unique()}
+    switches = []
+    for actor, track in camps.groupby("actor", sort=False):
+        track = track.sort_values("step")
+        before = track["camp"].shift()
+        for _, row in track[(track["camp"] != before) & before.notna()].iterrows():
+            switches.append((int(row["step"]), f"- {months[int(row['step'])]}: {names[actor]} moved from "
+                                               f"{before[row.name]} to {row['camp']}."))
+    out += ["", "Changes of camp:", ""]
+    out += [text for _, text in sorted(switches)] or ["- None: every actor ended in the camp it started in."]
+    return out
+
+
+def _flows(summary: dict, names: dict[str, str]) -> list[str]:
+    out = ["## Largest flows over the run", ""]
+    out += [f"- {names[f['from']]} to {names[f['to']]}: {f['amount']:,.0f} {f['units']}" for f in summary["arms_flows"][:5]]
+    out += [f"- {names[f['from']]} to {names[f['to']]}: ${f['bn']:,.1f}bn {f['item'].replace('_', ' ')}"
+            for f in summary["aid_flows"][:5]]
+    return out if len(out) > 2 else out + ["None."]
