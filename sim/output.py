@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 from sim.errors import UserError
-from sim.review import after_action_review
-from sim.votes import record_check
+from sim.review import after_action_review, front_sentence, vote_sentence
 
 
 def write_outputs(model, out: Path, fmt: str = "parquet", overrides: dict | None = None) -> dict[str, Path]:
@@ -66,19 +65,8 @@ def print_summary(model, summary: dict, files: dict[str, Path]) -> None:
     c.print(t)
     for tid, front in summary["front"].items():
         th = model.spec.theaters[tid]
-        c.print(f"Front [bold]{th.name}[/]: {front:.1f}% of {names[th.defender]}'s territory held by "
-                f"{names[th.attacker]} (started at {th.front:.1f}%)")
+        c.print(f"Front [bold]{th.name}[/]: {front_sentence(th, front, names)}")
     for v in summary["votes"]:
-        line = (f"UN vote {v['id']} ({v['date']}): {len(v['for'])} for, {len(v['against'])} against, "
-                f"{len(v['abstain'])} abstaining among modelled actors")
-        if v["vetoed_by"]:
-            line += f"; vetoed by {', '.join(v['vetoed_by'])}"
-        c.print(line)
+        c.print(vote_sentence(v, v["id"], names))
         c.print(f"   against: {', '.join(v['against']) or '-'}; abstain: {', '.join(v['abstain']) or '-'}")
-        if v["record"]:
-            check = record_check(v)
-            differs = "; differs for " + ", ".join(
-                f"{d['actor']} ({d['model']}, on record {d['record']})" for d in check["differs"])
-            c.print(f"   matches the record for {check['matches']} of {check['compared']} actors"
-                    + (differs if check["differs"] else ""))
     c.print(f"{summary['events_logged']} actions logged. Files: " + ", ".join(str(p) for p in files.values()))

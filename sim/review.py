@@ -58,18 +58,27 @@ def _ending(model, summary: dict, names: dict[str, str]) -> list[str]:
                 f"{summary['polarization']:.2f} at the end."]
     for tid, front in summary["front"].items():
         t = model.spec.theaters[tid]
-        out.append(f"- {t.name}: {names[t.attacker]} holds {front:.1f}% of {names[t.defender]}'s territory "
-                   f"(started at {t.front:.1f}%).")
-    for v in summary["votes"]:
-        line = (f"- UN vote {v['title']} ({v['date']}): {outcome(v)}, {len(v['for'])} for, "
-                f"{len(v['against'])} against, {len(v['abstain'])} abstaining among the modelled actors")
-        if v.get("record"):
-            check = record_check(v)
-            differs = ", ".join(f"{names[d['actor']]} voted {d['model']} (on record {d['record']})"
-                                for d in check["differs"])
-            line += f"; as on record for {check['matches']} of {check['compared']}" + (f": {differs}" if differs else "")
-        out.append(line + ".")
+        out.append(f"- {t.name}: {front_sentence(t, front, names)}.")
+    out += [f"- {vote_sentence(v, v['title'], names)}." for v in summary["votes"]]
     return out
+
+
+def front_sentence(theater, front: float, names: dict[str, str]) -> str:
+    """'19.5% of Ukraine's territory held by Russia (started at 7.0%)'."""
+    return (f"{front:.1f}% of {names[theater.defender]}'s territory held by {names[theater.attacker]} "
+            f"(started at {theater.front:.1f}%)")
+
+
+def vote_sentence(vote: dict, label: str, names: dict[str, str]) -> str:
+    """A vote held: result, counts among the modelled actors, and how it compares with the record."""
+    line = (f"UN vote {label} ({vote['date']}): {outcome(vote)}, {len(vote['for'])} for, "
+            f"{len(vote['against'])} against, {len(vote['abstain'])} abstaining among the modelled actors")
+    if vote.get("record"):
+        check = record_check(vote)
+        differs = ", ".join(f"{names[d['actor']]} voted {d['model']} (on record {d['record']})"
+                            for d in check["differs"])
+        line += f"; as on record for {check['matches']} of {check['compared']}" + (f": {differs}" if differs else "")
+    return line
 
 
 def _camps(model, names: dict[str, str]) -> pd.DataFrame:
