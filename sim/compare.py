@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from sim.alignment import RULES
 from sim.errors import UserError
-from sim.scenario import Scenario, load_scenario
+from sim.scenario import Scenario, did_you_mean, load_scenario
 from sim.scenario.schema import AlignmentConfig
 
 DEFAULT_RULES = ("interest", "balance_continuous", "balance_triad", "landscape")
@@ -43,7 +43,8 @@ def parse_rules(text: str | None) -> list[str]:
         raise UserError(f"--rules: no rule named (a comma-separated list of: {', '.join(sorted(RULES))})")
     unknown = [n for n in names if n not in RULES]
     if unknown:
-        raise UserError([f"--rules: unknown rule '{n}' (one of: {', '.join(sorted(RULES))})" for n in unknown])
+        raise UserError([f"--rules: unknown rule '{n}' ({did_you_mean(n, RULES)}one of: {', '.join(sorted(RULES))})"
+                          for n in unknown])
     seen: list[str] = []
     for n in names:
         if n not in seen:
@@ -62,7 +63,8 @@ def parse_rule_params(pairs: list[str] | None) -> dict[str, dict[str, Any]]:
         path, value = pair.split("=", 1)
         rule, name = path.strip().split(".", 1)
         if rule not in RULES:
-            raise UserError(f"--param {pair}: unknown rule '{rule}' (one of: {', '.join(sorted(RULES))})")
+            raise UserError(f"--param {pair}: unknown rule '{rule}' ({did_you_mean(rule, RULES)}"
+                            f"one of: {', '.join(sorted(RULES))})")
         out.setdefault(rule, {})[name.strip()] = yaml.safe_load(value)
     return out
 
@@ -108,7 +110,8 @@ def run_rules(scenario: Scenario | str | Path, rules: list[str] | None = None, s
     rules = list(rules) if rules else parse_rules(None)
     unknown = [r for r in rules if r not in RULES]
     if unknown:
-        raise UserError([f"--rules: unknown rule '{r}' (one of: {', '.join(sorted(RULES))})" for r in unknown])
+        raise UserError([f"--rules: unknown rule '{r}' ({did_you_mean(r, RULES)}one of: {', '.join(sorted(RULES))})"
+                          for r in unknown])
     for rule in (params or {}):
         if rule not in rules:
             raise UserError(f"--param {rule}.*: {rule} is not among the compared rules ({', '.join(rules)})")

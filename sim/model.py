@@ -20,7 +20,7 @@ from sim.alignment import RULES, Signals, make_rule
 from sim.doctrines import Context, make_doctrine
 from sim.errors import UserError
 from sim.events import EventLog
-from sim.scenario import Scenario, check_set_value
+from sim.scenario import Scenario, check_set_value, did_you_mean
 from sim.scenario.schema import ITEMS, ActionSpec
 from sim.world import ITEM, build_world
 from sim.votes import record_check
@@ -44,7 +44,8 @@ class BlocModel(mesa.Model):
         w = self.world
         self.rule_name = alignment or scenario.alignment.rule
         if self.rule_name not in RULES:
-            raise UserError(f"--alignment: unknown rule '{self.rule_name}' (one of: {', '.join(sorted(RULES))})")
+            raise UserError(f"--alignment: unknown rule '{self.rule_name}' ({did_you_mean(self.rule_name, RULES)}"
+                            f"one of: {', '.join(sorted(RULES))})")
         params = scenario.alignment.params if self.rule_name == scenario.alignment.rule else {}
         self.alignment = make_rule(self.rule_name, params, scenario, w)
         self.doctrines = []

@@ -120,7 +120,7 @@ def test_error_in_child_points_at_child_file(tmp_path, capsys):
 def test_missing_file(tmp_path, capsys):
     code = main(["validate", str(tmp_path / "nope.yaml")])
     err = capsys.readouterr().err
-    assert code == 2 and "nope.yaml:0: (file): no such file" in err
+    assert code == 2 and "nope.yaml: no such file" in err
 
 
 def test_yaml_is_loaded_safely(tmp_path, capsys):
@@ -212,3 +212,11 @@ def test_a_bad_event_value_from_the_command_line_stops_before_the_run(capsys):
     assert code == 2 and captured.out == ""
     assert captured.err.strip() == ("override events.initial_thrust.set.theaters.ukraine.front: "
                                     "events.initial_thrust.set.theaters.ukraine.front: got 150 (less than or equal to 100)")
+
+
+def test_a_mistyped_scenario_name_or_rule_suggests_the_right_one(capsys):
+    assert main(["run", "feb2022_baselin", "--json"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("feb2022_baselin: no such scenario file or shipped scenario (did you mean 'feb2022_baseline'?")
+    assert main(["run", "teaching_islands", "--json", "--alignment", "intrest"]) == 2
+    assert "(did you mean 'interest'?" in capsys.readouterr().err

@@ -37,7 +37,7 @@ def analyze(out: str | Path, outcomes: list[str] | None = None, report: str | Pa
 
     data = load(out)
     if data.results.empty:
-        raise UserError(f"{out}:0: (folder): no finished runs yet (run or resume `blocsim sweep` first)")
+        raise UserError(f"{out}: no finished runs yet (run or resume `blocsim sweep` first)")
     chosen = pick_outcomes(data, outcomes)
     if outcomes and not chosen:
         raise UserError(f"--outcomes: {' '.join(outcomes)} match no numeric outcome "

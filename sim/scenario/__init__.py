@@ -48,6 +48,10 @@ class ScenarioTemplate:
 
     def __init__(self, path: str | Path):
         self.path = resolve_path(path)
+        if not self.path.exists() and self.path.parent == Path("."):  # a bare name: a shipped scenario?
+            names = sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+            raise UserError(f"{path}: no such scenario file or shipped scenario "
+                            f"({did_you_mean(self.path.stem, names)}shipped: {', '.join(names)})")
         self.tracked = load_with_extends(self.path)
 
     def build(self, overrides: dict[str, Any] | None = None) -> Scenario:

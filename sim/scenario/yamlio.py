@@ -125,13 +125,13 @@ def read_text(path: Path | str, what: str = "a YAML file") -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UserError(f"{path}:0: (file): no such file (a path to {what})") from None
+        raise UserError(f"{path}: no such file (a path to {what})") from None
     except IsADirectoryError:
-        raise UserError(f"{path}:0: (file): is a folder (a path to {what})") from None
+        raise UserError(f"{path}: is a folder (a path to {what})") from None
     except UnicodeDecodeError:
-        raise UserError(f"{path}:0: (file): not UTF-8 text (a YAML text file)") from None
+        raise UserError(f"{path}: not UTF-8 text (a YAML text file)") from None
     except OSError as exc:
-        raise UserError(f"{path}:0: (file): cannot be read: {exc.strerror} (a readable file)") from None
+        raise UserError(f"{path}: cannot be read: {exc.strerror} (a readable file)") from None
 
 
 def read_yaml(path: Path | str) -> Tracked:

@@ -51,7 +51,7 @@ def load(out: str | Path) -> SweepData:
     """Read a sweep folder; UserError if it is not one."""
     out = Path(out)
     if not (out / MANIFEST).exists():
-        raise UserError(f"{out}:0: (folder): holds no {MANIFEST} (the --out folder of `blocsim sweep`)")
+        raise UserError(f"{out}: holds no {MANIFEST} (the --out folder of `blocsim sweep`)")
     manifest = ResultStore(out).read_manifest()
     return SweepData(out, manifest, read_results(out), read_series(out), read_design(out))
 
