@@ -177,7 +177,11 @@ def open_dashboard(scenario: Path, host: str | None, port: int | None, name: str
     parser = argparse.ArgumentParser(prog="blocsim")
     sub = parser.add_subparsers(dest="command")
     dashboard.register(sub)
-    argv = ["dashboard", str(scenario)]
+    try:  # shown in the page's scenario picker: exercises/NAME/scenario.yaml reads better than a full path
+        shown = scenario.resolve().relative_to(Path.cwd())
+    except ValueError:
+        shown = scenario
+    argv = ["dashboard", str(shown)]
     if host:
         argv += ["--host", host]
     if port:
