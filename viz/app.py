@@ -86,6 +86,7 @@ def Dashboard():
     burst, set_burst = solara.use_state(0)   # >0: that many steps requested in the background
     busy, set_busy = solara.use_state(False)
     selected, set_selected = solara.use_state(None)
+    preview, set_preview = solara.use_state(None)   # the country under the mouse, while none is clicked
     scenarios = solara.use_memo(_scenario_names, [])
 
     def refresh(errs: list[str] | None = None):
@@ -208,9 +209,11 @@ def Dashboard():
             with solara.Columns([8, 4], gutters_dense=True):
                 with solara.Card(classes=["blocsim-panel"]):
                     with Guard("network"):
-                        NetworkView(frame, selected, set_selected)
+                        NetworkView(frame, selected, set_selected, set_preview)
+                shown = selected or preview
                 with Guard("inspector"):
-                    Inspector(frame if selected else None, frame.ids, selected, set_selected)
+                    Inspector(frame if shown else None, frame.ids, shown, set_selected,
+                              preview=shown is not None and selected is None)
             with solara.Columns([5, 7], gutters_dense=True):
                 with solara.Card(classes=["blocsim-panel"]):
                     with Guard("heatmap"):

@@ -162,7 +162,7 @@ def test_pick_scenario_then_ten_steps_change_network_plots_and_log(dashboard_url
     shot(votes, "04b-un-votes")
 
 
-def test_click_country_opens_inspector_and_log_filters(dashboard_url, new_page, shot):
+def test_hover_previews_and_click_keeps_a_country_in_the_inspector_and_log_filters(dashboard_url, new_page, shot):
     page = open_dashboard(new_page, dashboard_url)
     page.locator("button.blocsim-step10").click()
     wait_step(page, 10)
@@ -187,9 +187,10 @@ def test_click_country_opens_inspector_and_log_filters(dashboard_url, new_page, 
             return [best[0], r.left + best[1], r.top + best[2]];
         }""")
         page.mouse.move(x, y)
-        page.mouse.click(x, y)
-        try:
-            page.locator(f"[data-inspector={actor}]").wait_for(timeout=5000)
+        try:  # hovering previews the country; clicking keeps it
+            page.locator(f"[data-inspector={actor}][data-preview='1']").wait_for(timeout=5000)
+            page.mouse.click(x, y)
+            page.locator(f"[data-inspector={actor}][data-preview='0']").wait_for(timeout=5000)
             break
         except Exception:
             shot(page, f"99-inspector-miss-{attempt}")

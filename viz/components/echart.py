@@ -42,15 +42,17 @@ def _EChartWidget(
     revision: int = 0,
     height: str = "320px",
     event_click: Callable[[dict], None] | None = None,
+    event_hover: Callable[[dict], None] | None = None,
 ):
     pass
 
 
 @solara.component
 def EChart(option: str, name: str, title: str = "", filename: str = "", revision: int = 0,
-           height: str = "320px", event_click: Callable[[dict], None] | None = None):
+           height: str = "320px", event_click: Callable[[dict], None] | None = None,
+           event_hover: Callable[[dict], None] | None = None):
     """Render an ECharts option given as JSON (see `option_json`); ``revision`` is echoed in
     ``data-rendered`` once drawn. A string, not a dict, so the renderer compares one value
     instead of walking thousands of nested ones on every step."""
     _EChartWidget(option_json=option, name=name, title=title, filename=filename or name, revision=revision,
-                  height=height, event_click=event_click)
+                  height=height, event_click=event_click, event_hover=event_hover)

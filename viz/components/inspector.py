@@ -64,15 +64,17 @@ def _pairs(items: list[tuple[str, float]], fmt=lambda v: f"{v:+.2f}") -> str:
 
 
 @solara.component
-def Inspector(frame: Frame | None, ids: list[str], actor: str | None, on_select: Callable[[str | None], None]):
-    """A card with the selected country's details, or a hint to click one.
+def Inspector(frame: Frame | None, ids: list[str], actor: str | None, on_select: Callable[[str | None], None],
+              preview: bool = False):
+    """A card with the selected (or, with ``preview``, hovered) country's details, or a hint.
 
-    ``frame`` may be None while nothing is selected, so stepping does not re-render the hint."""
+    ``frame`` may be None while nothing is shown, so stepping does not re-render the hint."""
     with solara.Card(style={"min-height": "520px"}, classes=["blocsim-inspector"]):
         d = inspect(frame, actor) if actor and frame is not None else None
         if d is None:
             solara.Text("Inspector", style={"font-weight": "500"})
-            solara.Text("Click a country in the network (or pick one below) to inspect it.",
+            solara.Text("Hover over a country in the network to preview it; click it (or pick one below) "
+                        "to keep it here.",
                         style={"color": "#666", "display": "block", "margin": "8px 0"})
             solara.Select(label="Country", value=None, values=ids, on_value=on_select)
             return
@@ -81,8 +83,12 @@ def Inspector(frame: Frame | None, ids: list[str], actor: str | None, on_select:
             solara.HTML(tag="div", unsafe_innerHTML=(
                 f"<span style='font-size:18px;font-weight:600;color:{colour}'>{escape(d['name'])}</span> "
                 f"<span style='color:#666'>({d['id']}) · {theme.bloc_label(d['bloc'])}</span>"),
-                attributes={"data-inspector": d["id"]})
-            solara.Button(icon_name="mdi-close", icon=True, on_click=lambda: on_select(None), small=True)
+                attributes={"data-inspector": d["id"], "data-preview": "1" if preview else "0"})
+            if preview:
+                solara.Button("Keep", icon_name="mdi-pin", on_click=lambda: on_select(d["id"]), small=True,
+                              text=True, classes=["blocsim-inspector-keep"])
+            else:
+                solara.Button(icon_name="mdi-close", icon=True, on_click=lambda: on_select(None), small=True)
         solara.Text(f"Doctrine: {d['doctrine']} · lean {d['lean']:+.2f} (− US-led, + Russia/China) · "
                     f"power {d['power']:.3f}", style={"display": "block"})
         solara.Text(f"Economy ${_n(d['economy'])}bn/yr · reserves ${_n(d['reserves'])}bn "

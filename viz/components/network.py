@@ -96,8 +96,8 @@ def network_option(f: Frame, positions: np.ndarray, selected: str | None = None,
 
 @solara.component
 def NetworkView(frame: Frame, selected: str | None,
-                on_select: Callable[[str | None], None]):
-    """The network chart; clicking a country selects it for the inspector."""
+                on_select: Callable[[str | None], None], on_preview: Callable[[str | None], None] | None = None):
+    """The network chart; hovering a country previews it in the inspector, clicking keeps it there."""
     option = solara.use_memo(lambda: option_json(network_option(frame, frame.positions, selected)),
                              [frame.revision, selected])
 
@@ -106,5 +106,11 @@ def NetworkView(frame: Frame, selected: str | None,
         if ev.get("dataType") == "node" and name in frame.ids:
             on_select(name)
 
+    def hovered(ev: dict):
+        name = ev.get("name")
+        if on_preview is not None:
+            on_preview(name if name in frame.ids else None)
+
     EChart(option=option, name="network", title=f"Alignment network · step {frame.step} ({frame.date})",
-           filename=f"network-step{frame.step}", revision=frame.revision, height="520px", event_click=clicked)
+           filename=f"network-step{frame.step}", revision=frame.revision, height="520px", event_click=clicked,
+           event_hover=hovered)
