@@ -55,7 +55,7 @@ def print_summary(model, summary: dict, files: dict[str, Path]) -> None:
         bar = "." * pos + "|" + "." * (20 - pos)
         t.add_row(names[aid], f"{x:+.2f}", bar, f"{summary['sanction_pressure'].get(aid, 0):.2f}")
     c.print(t)
-    t = Table(title="Largest arms flows (whole run)")
+    t = Table(title="Largest arms and aid flows (whole run)")
     for col in ("from", "to", "amount"):
         t.add_column(col)
     for f in summary["arms_flows"][:8]:
