@@ -494,6 +494,9 @@ class Policy(ActionKind):
     def describe(cls, a, who, whom):
         if a.item == "front":
             return f"the front moved: {who} now holds {a.detail}% of {whom}'s territory"
+        if a.item == "active":
+            return f"{who} opened a front against {whom}" if a.detail in ("true", "True") else \
+                f"{who} and {whom} stopped fighting on their front"
         what = (a.item or "policy").replace("doctrine_params.", "").replace("production.", "production of ")
         what = what.replace("stocks.", "stock of ").replace("_burn.", " fire rate of ").replace("_", " ")
         return f"{who} set its {what} to {a.detail}"

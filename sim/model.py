@@ -22,7 +22,7 @@ from sim.errors import UserError
 from sim.events import EventLog
 from sim.scenario import Scenario, check_set_value, did_you_mean
 from sim.scenario.schema import ITEMS, ActionSpec
-from sim.world import ITEM, build_world
+from sim.world import ITEM, build_world, set_wars
 from sim.votes import record_check
 
 K = len(ITEMS)
@@ -112,6 +112,8 @@ class BlocModel(mesa.Model):
         w = self.world
         self.burn = np.zeros((w.n, K))
         for t in self.theaters.values():
+            if not t.active:
+                continue
             self.burn[w.index[t.attacker]] += [getattr(t.attacker_burn, k) for k in ITEMS]
             self.burn[w.index[t.defender]] += [getattr(t.defender_burn, k) for k in ITEMS]
 
@@ -184,7 +186,7 @@ class BlocModel(mesa.Model):
         t = self.theaters[parts[1]]
         if parts[2] == "defender_burn":
             return t.defender, t.defender
-        return (t.attacker, t.defender) if parts[2] == "front" else (t.attacker, t.attacker)
+        return (t.attacker, t.defender) if parts[2] in ("front", "active") else (t.attacker, t.attacker)
 
     def _set(self, dotted: str, value) -> None:
         if dotted.startswith("theaters."):
@@ -192,6 +194,9 @@ class BlocModel(mesa.Model):
             t = self.theaters[tid]
             if field == "front":
                 self.world.fronts[tid] = float(np.clip(float(value), 0.0, 100.0))
+            elif field == "active":
+                t.active = bool(value)
+                set_wars(self.world, self.theaters.values())
             elif rest:
                 setattr(getattr(t, field), rest[0], float(value))
             else:
@@ -242,6 +247,8 @@ class BlocModel(mesa.Model):
     def _resolve_theaters(self) -> None:
         w = self.world
         for tid, t in self.theaters.items():
+            if not t.active:
+                continue
             a, d = w.index[t.attacker], w.index[t.defender]
             power = []
             for side, other in ((a, d), (d, a)):

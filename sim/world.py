@@ -160,6 +160,14 @@ def build_world(s: Scenario) -> World:
                                "assistance": np.array([getattr(t.assistance, k) for k in ITEMS])}
     for tid, t in s.theaters.items():
         world.fronts[tid] = t.front
-        a, d = index[t.attacker], index[t.defender]
-        world.at_war[a, d] = world.at_war[d, a] = True
+    set_wars(world, s.theaters.values())
     return world
+
+
+def set_wars(world: World, theaters) -> None:
+    """world.at_war from the theaters being fought (a pair stays at war while any of its fronts is active)."""
+    world.at_war[:] = False
+    for t in theaters:
+        if t.active:
+            a, d = world.index[t.attacker], world.index[t.defender]
+            world.at_war[a, d] = world.at_war[d, a] = True

@@ -398,7 +398,7 @@ def _check_key_parameter(s: Scenario, k) -> str | None:
 SETTABLE = ("doctrine_params", "reputation_concern", "production", "stocks", "doctrine")
 
 
-THEATER_SETTABLE = ("front", "attacker_burn", "defender_burn", "speed", "defender_advantage", "noise")
+THEATER_SETTABLE = ("active", "front", "attacker_burn", "defender_burn", "speed", "defender_advantage", "noise")
 
 
 def check_set_path(s: Scenario, dotted: str) -> str | None:

@@ -70,6 +70,8 @@ class Theater(Strict):
     attacker: str
     defender: str
     front: Annotated[float, Field(ge=0.0, le=100.0)] = Field(description="% of defender's territory held")
+    active: bool = Field(True, description="whether the war is being fought; an event can open a front later "
+                                           "(set: theaters.ID.active: true) or close it")
     speed: Annotated[float, Field(gt=0.0, le=20.0)] = Field(1.5, description="max change, points per month")
     attacker_burn: Stocks = Field(default_factory=Stocks, description="attacker's fire a month at full tempo (troops: engaged)")
     defender_burn: Stocks = Field(default_factory=Stocks, description="defender's fire a month at full tempo (troops: engaged)")
