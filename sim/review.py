@@ -128,7 +128,8 @@ def _movers(model, names: dict[str, str]) -> list[str]:
 
 def _flows(summary: dict, names: dict[str, str]) -> list[str]:
     out = ["## Largest flows over the run", ""]
-    out += [f"- {names[f['from']]} to {names[f['to']]}: {f['amount']:,.0f} {f['units']}" for f in summary["arms_flows"][:5]]
+    out += [f"- {names[f['from']]} to {names[f['to']]}: {f['amount']:,.0f} {f['units']}"
+            for f in summary["arms_flows"][:5]]
     out += [f"- {names[f['from']]} to {names[f['to']]}: ${f['bn']:,.1f}bn {f['item'].replace('_', ' ')}"
             for f in summary["aid_flows"][:5]]
     return out if len(out) > 2 else out + ["None."]

@@ -14,7 +14,8 @@ from sim.errors import UserError
 from sim.scenario.schema import ITEMS, MONTH, Scenario
 from sim.scenario.yamlio import Tracked, load_with_extends, parse_yaml
 
-__all__ = ["Scenario", "ScenarioTemplate", "load_scenario", "parse_scenario", "validate_tracked", "resolve_path", "shipped_scenarios", "value_at", "MISSING", "SCENARIO_DIR",
+__all__ = ["Scenario", "ScenarioTemplate", "load_scenario", "parse_scenario", "validate_tracked", "resolve_path",
+           "shipped_scenarios", "value_at", "MISSING", "did_you_mean", "check_set_value", "SCENARIO_DIR",
            "DEFAULT_SCENARIO", "describe_validation_error"]
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
