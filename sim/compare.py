@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from sim.alignment import RULES
 from sim.errors import UserError
-from sim.scenario import Scenario, did_you_mean, load_scenario
+from sim.scenario import Scenario, load_scenario, unknown
 from sim.scenario.schema import AlignmentConfig
 
 DEFAULT_RULES = ("interest", "balance_continuous", "balance_triad", "landscape")
@@ -41,10 +41,9 @@ def parse_rules(text: str | None) -> list[str]:
     names = [t.strip() for t in str(text).split(",") if t.strip()]
     if not names:
         raise UserError(f"--rules: no rule named (a comma-separated list of: {', '.join(sorted(RULES))})")
-    unknown = [n for n in names if n not in RULES]
-    if unknown:
-        raise UserError([f"--rules: unknown rule '{n}' ({did_you_mean(n, RULES)}one of: {', '.join(sorted(RULES))})"
-                          for n in unknown])
+    missing = [n for n in names if n not in RULES]
+    if missing:
+        raise UserError([f"--rules: {unknown('rule', n, RULES)}" for n in missing])
     seen: list[str] = []
     for n in names:
         if n not in seen:
@@ -63,8 +62,7 @@ def parse_rule_params(pairs: list[str] | None) -> dict[str, dict[str, Any]]:
         path, value = pair.split("=", 1)
         rule, name = path.strip().split(".", 1)
         if rule not in RULES:
-            raise UserError(f"--param {pair}: unknown rule '{rule}' ({did_you_mean(rule, RULES)}"
-                            f"one of: {', '.join(sorted(RULES))})")
+            raise UserError(f"--param {pair}: {unknown('rule', rule, RULES)}")
         out.setdefault(rule, {})[name.strip()] = yaml.safe_load(value)
     return out
 
@@ -108,10 +106,9 @@ def run_rules(scenario: Scenario | str | Path, rules: list[str] | None = None, s
     elif overrides:
         raise ValueError("overrides apply when loading from a file: pass a path")
     rules = list(rules) if rules else parse_rules(None)
-    unknown = [r for r in rules if r not in RULES]
-    if unknown:
-        raise UserError([f"--rules: unknown rule '{r}' ({did_you_mean(r, RULES)}one of: {', '.join(sorted(RULES))})"
-                          for r in unknown])
+    missing = [r for r in rules if r not in RULES]
+    if missing:
+        raise UserError([f"--rules: {unknown('rule', r, RULES)}" for r in missing])
     for rule in (params or {}):
         if rule not in rules:
             raise UserError(f"--param {rule}.*: {rule} is not among the compared rules ({', '.join(rules)})")

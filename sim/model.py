@@ -20,7 +20,7 @@ from sim.alignment import RULES, Signals, make_rule
 from sim.doctrines import Context, make_doctrine
 from sim.errors import UserError
 from sim.events import EventLog
-from sim.scenario import Scenario, check_set_value, did_you_mean
+from sim.scenario import Scenario, check_set_value, unknown
 from sim.scenario.schema import ITEMS, ActionSpec
 from sim.world import ITEM, build_world, set_wars
 from sim.votes import record_check
@@ -44,8 +44,7 @@ class BlocModel(mesa.Model):
         w = self.world
         self.rule_name = alignment or scenario.alignment.rule
         if self.rule_name not in RULES:
-            raise UserError(f"--alignment: unknown rule '{self.rule_name}' ({did_you_mean(self.rule_name, RULES)}"
-                            f"one of: {', '.join(sorted(RULES))})")
+            raise UserError(f"--alignment: {unknown('rule', self.rule_name, RULES)}")
         params = scenario.alignment.params if self.rule_name == scenario.alignment.rule else {}
         self.alignment = make_rule(self.rule_name, params, scenario, w)
         self.doctrines = []
@@ -130,9 +129,9 @@ class BlocModel(mesa.Model):
 
     def inject(self, item: Action | ActionSpec | str) -> None:
         """Queue a scenario event (by id) or an action; it applies at the next step."""
-        if isinstance(item, str) and item not in self.spec.events:
-            raise UserError(f"inject: unknown event '{item}' (one of: {', '.join(self.spec.events)})")
         if isinstance(item, str):
+            if item not in self.spec.events:
+                raise UserError(f"inject: unknown event '{item}' (one of: {', '.join(self.spec.events)})")
             for dotted, value in self.spec.events[item].set.items():
                 parts = dotted.split(".")
                 if parts[0] == "actors" and parts[2] == "doctrine_params":

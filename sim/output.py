@@ -23,8 +23,9 @@ def write_outputs(model, out: Path, fmt: str = "parquet", overrides: dict | None
         else:
             frame.to_csv(files[key], index=False)
     model.events.to_jsonl(files["events"])
-    files["summary"].write_text(json.dumps(model.summary(), indent=2), encoding="utf-8")
-    files["review"].write_text(after_action_review(model, overrides), encoding="utf-8")
+    summary = model.summary()
+    files["summary"].write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    files["review"].write_text(after_action_review(model, overrides, summary), encoding="utf-8")
     return files
 
 

@@ -13,15 +13,15 @@ from typing import Any
 import pandas as pd
 
 from sim.actions import prose_name
-from sim.votes import outcome, record_check
+from sim.votes import outcome
 
 MOVERS = 8  # actors listed under "Who moved"
 
 
-def after_action_review(model, overrides: dict[str, Any] | None = None) -> str:
-    """The review of ``model``'s run so far, as Markdown."""
+def after_action_review(model, overrides: dict[str, Any] | None = None, summary: dict | None = None) -> str:
+    """The review of ``model``'s run so far, as Markdown (``summary``: model.summary(), if at hand)."""
     s, w = model.spec, model.world
-    summary = model.summary()
+    summary = summary or model.summary()
     names = dict(zip(w.ids, w.names))
     out = [f"# After-action review: {s.name}", "",
            f"- Months: {summary['start']} to {summary['end']} ({summary['steps']} of {s.steps} steps); "
@@ -73,17 +73,16 @@ def vote_sentence(vote: dict, label: str, names: dict[str, str]) -> str:
     """A vote held: result, counts among the modelled actors, and how it compares with the record."""
     line = (f"UN vote {label} ({vote['date']}): {outcome(vote)}, {len(vote['for'])} for, "
             f"{len(vote['against'])} against, {len(vote['abstain'])} abstaining among the modelled actors")
-    if vote.get("record"):
-        check = record_check(vote)
+    check = vote.get("record_check")
+    if check:
         differs = ", ".join(f"{names[d['actor']]} voted {d['model']} (on record {d['record']})"
                             for d in check["differs"])
         line += f"; as on record for {check['matches']} of {check['compared']}" + (f": {differs}" if differs else "")
     return line
 
 
-def _camps(model, names: dict[str, str]) -> pd.DataFrame:
+def _camps(model, agents: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """Per month and actor: whose bloc it is in (a pole's leaders', another bloc, or non-aligned)."""
-    agents = model.agent_series()
     poles = model.spec.poles
     label = {side: "the bloc of " + " and ".join(prose_name(names.get(a, a)) for a in leaders)
              for side, leaders in poles.items()}
@@ -112,7 +111,7 @@ def _movers(model, names: dict[str, str]) -> list[str]:
            "| actor | lean at the start | at the end | change |", "|---|---|---|---|"]
     for actor in change.index[:MOVERS]:
         out.append(f"| {names[actor]} | {first[actor]:+.2f} | {last[actor]:+.2f} | {change[actor]:+.2f} |")
-    camps = _camps(model, names)
+    camps = _camps(model, agents, names)
     months = {int(st): model.spec.step_to_month(int(st)) for st in camps["step"].unique()}
     switches = []
     for actor, track in camps.groupby("actor", sort=False):

@@ -151,10 +151,12 @@ def test_votes_panel_shows_results_the_record_and_votes_to_come(frame):
 def test_votes_panel_marks_an_actor_that_votes_against_its_record(frame):
     import dataclasses
 
+    from sim.votes import record_check
     from viz.components.votes import votes_html
 
     vote = next(v for v in frame.summary["votes"] if v["id"] == "es11_1")
     turned = {**vote, "for": [a for a in vote["for"] if a != "TUR"], "against": vote["against"] + ["TUR"]}
+    turned["record_check"] = record_check(turned)  # as the model's summary computes it
     html = votes_html(dataclasses.replace(frame, summary={**frame.summary, "votes": [turned]}))
     assert "data-differs='TUR'" in html and "TUR voted against, on record for" in html
     assert "matches 18 of 19" in html and "against</th>" in html

@@ -21,7 +21,7 @@ import pandas as pd
 
 from sim.errors import UserError
 from sim.model import BlocModel
-from sim.scenario import MISSING, Scenario, load_scenario, parse_scenario, shipped_scenarios, value_at
+from sim.scenario import MISSING, Scenario, load_scenario, parse_scenario, shipped_scenarios, unknown, value_at
 from viz.layout import affinity_layout
 
 MAX_SEED = 2**32 - 1
@@ -196,25 +196,17 @@ class Session:
         errors = []
         new = Settings(**{**self.settings.__dict__, "overrides": dict(self.settings.overrides)})
         if seed is not None:
-            try:
-                s = int(seed)
-                if not 0 <= s <= MAX_SEED:
-                    raise ValueError
-                new.seed = s
-            except (TypeError, ValueError):
+            new.seed = _whole(seed, 0, MAX_SEED)
+            if new.seed is None:
                 errors.append(f"seed: got {seed!r} (a whole number from 0 to {MAX_SEED})")
         if steps is not None:
-            try:
-                n = int(steps)
-                if not 1 <= n <= MAX_STEPS:
-                    raise ValueError
-                new.steps = n
-            except (TypeError, ValueError):
+            new.steps = _whole(steps, 1, MAX_STEPS)
+            if new.steps is None:
                 errors.append(f"steps: got {steps!r} (a whole number of months from 1 to {MAX_STEPS})")
         if rule is not None:
             rules = alignment_rules()
             if rule not in rules:
-                errors.append(f"alignment rule: unknown rule {rule!r} (one of: {', '.join(sorted(rules))})")
+                errors.append(f"alignment rule: {unknown('rule', rule, rules)}")
             else:
                 new.rule = rule
         if overrides is not None:
@@ -330,7 +322,7 @@ class Session:
             elif actor == target:
                 errors.append("target: an actor cannot act on itself (choose another actor)")
             if kind not in ACTION_KINDS:
-                errors.append(f"action: unknown action {kind!r} (one of: {', '.join(sorted(ACTION_KINDS))})")
+                errors.append(f"action: {unknown('action', kind, ACTION_KINDS)}")
             try:
                 value = float(amount)
                 if not np.isfinite(value) or value < 0 or value > 1e9:
@@ -548,6 +540,15 @@ def _override_parsed(scn: Scenario, overrides: dict[str, Any], filename: str) ->
 
 
 __all__ = ["Session", "Frame", "Pinned", "Settings", "alignment_rules", "parse_overrides"]
+
+
+def _whole(value: Any, low: int, high: int) -> int | None:
+    """``value`` as a whole number in [low, high], or None."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return None
+    return n if low <= n <= high else None
 
 
 def parse_overrides(text: str) -> tuple[dict[str, Any], list[str]]:

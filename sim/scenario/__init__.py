@@ -15,7 +15,7 @@ from sim.scenario.schema import ITEMS, MONTH, Scenario
 from sim.scenario.yamlio import Tracked, load_with_extends, parse_yaml
 
 __all__ = ["Scenario", "ScenarioTemplate", "load_scenario", "parse_scenario", "validate_tracked", "resolve_path",
-           "shipped_scenarios", "value_at", "MISSING", "did_you_mean", "check_set_value", "SCENARIO_DIR",
+           "shipped_scenarios", "value_at", "MISSING", "did_you_mean", "unknown", "check_set_value", "SCENARIO_DIR",
            "DEFAULT_SCENARIO", "describe_validation_error"]
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
@@ -184,6 +184,11 @@ def did_you_mean(value: Any, known) -> str:
     return f"did you mean '{near[0]}'? " if near else ""
 
 
+def unknown(what: str, value: Any, known) -> str:
+    """"unknown rule 'x' (did you mean 'y'? one of: a, b)" for a name not in ``known``."""
+    return f"unknown {what} '{value}' ({did_you_mean(value, known)}one of: {', '.join(sorted(known))})"
+
+
 def describe_validation_error(exc: ValidationError, tracked: Tracked, root: type[BaseModel]) -> list[str]:
     """One message per pydantic error, located in the file."""
     messages = []
@@ -262,9 +267,7 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
             actor(("groups", name, i), a)
     for aid, a in s.actors.items():
         if a.doctrine not in DOCTRINES:
-            out.append((("actors", aid, "doctrine"),
-                        f"unknown doctrine '{a.doctrine}' ({did_you_mean(a.doctrine, DOCTRINES)}"
-                        f"one of: {', '.join(sorted(DOCTRINES))})"))
+            out.append((("actors", aid, "doctrine"), unknown("doctrine", a.doctrine, DOCTRINES)))
         else:
             params(("actors", aid, "doctrine_params"), DOCTRINES[a.doctrine].Params, a.doctrine_params)
         for i, m in enumerate(a.members):
@@ -274,9 +277,7 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
         if a.members and a.kind != "coalition":
             out.append((("actors", aid, "kind"), "an actor with members must have kind: coalition"))
     if s.alignment.rule not in RULES:
-        out.append((("alignment", "rule"),
-                    f"unknown rule '{s.alignment.rule}' ({did_you_mean(s.alignment.rule, RULES)}"
-                    f"one of: {', '.join(sorted(RULES))})"))
+        out.append((("alignment", "rule"), unknown("rule", s.alignment.rule, RULES)))
     else:
         params(("alignment", "params"), RULES[s.alignment.rule].Params, s.alignment.params)
     for i, (a, b, _) in enumerate(s.relations):
@@ -318,8 +319,7 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
             actor(path + ("actor",), act.actor)
             actor(path + ("target",), act.target)
             if act.kind not in ACTION_KINDS:
-                out.append((path + ("kind",), f"unknown action '{act.kind}' ({did_you_mean(act.kind, ACTION_KINDS)}"
-                                              f"one of: {', '.join(sorted(ACTION_KINDS))})"))
+                out.append((path + ("kind",), unknown("action", act.kind, ACTION_KINDS)))
             else:
                 problem = ACTION_KINDS[act.kind].check_spec(act)
                 if problem:
@@ -432,13 +432,11 @@ def doctrine_at(s: Scenario, key: str, event) -> str | None:
     if parts[0] != "actors" or len(parts) < 2 or parts[1] not in s.actors:
         return None
     doctrine, target = s.actors[parts[1]].doctrine, f"actors.{parts[1]}.doctrine"
-    order = list(s.events)
-    when = s.when(event)
-    for eid in sorted(order, key=lambda k: (s.when(s.events[k]), order.index(k))):
-        other = s.events[eid]
+    in_order = sorted(enumerate(s.events.values()), key=lambda ie: (s.when(ie[1]), ie[0]))
+    for _, other in in_order:
         if other is event:
             break
-        if other.enabled and target in other.set and s.when(other) <= when:
+        if other.enabled and target in other.set:
             doctrine = str(other.set[target])
     return doctrine
 
@@ -449,8 +447,7 @@ def check_set_value(s: Scenario, dotted: str, value: Any, doctrine: str | None) 
 
     parts = dotted.split(".")
     if parts[0] == "actors" and parts[2] == "doctrine":
-        return None if value in DOCTRINES else \
-            f"unknown doctrine {value!r} ({did_you_mean(value, DOCTRINES)}one of: {', '.join(sorted(DOCTRINES))})"
+        return None if value in DOCTRINES else unknown("doctrine", value, DOCTRINES)
     elif parts[2] == "doctrine_params":
         if doctrine not in DOCTRINES or len(parts) != 4:
             return None if len(parts) == 4 else "a path actors.ID.doctrine_params.NAME"

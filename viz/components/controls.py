@@ -82,18 +82,15 @@ def KeyParameters(dials: list[dict], overrides: str, set_overrides: Callable[[st
     pending, _ = parse_overrides(overrides)
     solara.Text("Key parameters (move, then apply)", style={"font-weight": "500", "display": "block",
                                                            "margin-top": "10px"})
+    def write(path: str, v) -> None:
+        set_overrides(set_override_line(overrides, path, v))
+
     for d in dials:
         value = pending.get(d["path"], d["value"])
-
-        def change(v, path=d["path"], shown=None):
-            if shown is not None and abs(float(v) - shown) < 1e-9:
-                return  # the slider settling on its grid, not the user moving it
-            set_overrides(set_override_line(overrides, path, v))
-
         css = ["blocsim-dial", f"blocsim-dial-{d['path'].replace('.', '-')}"]
         with solara.Div(classes=css, attributes={"data-dial": d["path"]}):
             if isinstance(d["value"], bool):
-                solara.Checkbox(label=d["label"], value=bool(value), on_value=change)
+                solara.Checkbox(label=d["label"], value=bool(value), on_value=lambda v, p=d["path"]: write(p, v))
                 continue
             try:
                 value = float(value)
@@ -101,6 +98,10 @@ def KeyParameters(dials: list[dict], overrides: str, set_overrides: Callable[[st
                 value = float(d["value"])
             solara.Text(f"{d['label']}: {format_value(value)}", style={"font-size": "13px", "display": "block"})
             shown = snap_to_grid(value, d["min"], d["max"], d["step"])
+
+            def moved(v, p=d["path"], shown=shown):
+                if abs(float(v) - shown) > 1e-9:  # not just the slider settling on its grid
+                    write(p, v)
+
             solara.SliderFloat("", value=shown, min=d["min"], max=d["max"], step=d["step"],
-                               on_value=lambda v, change=change, shown=shown: change(v, shown=shown),
-                               thumb_label=True)
+                               on_value=moved, thumb_label=True)

@@ -7,7 +7,7 @@ from html import escape
 
 import solara
 
-from sim.votes import CHOICES, outcome, record_check
+from sim.votes import CHOICES, outcome
 from viz.session import Frame
 
 BODY = {"general_assembly": "General Assembly", "security_council": "Security Council"}
@@ -22,7 +22,7 @@ def vote_rows(f: Frame) -> list[dict]:
         row = {"id": s["id"], "title": s["title"], "body": BODY.get(s["body"], s["body"]), "when": s["when"],
                "date": v["date"] if v else s["date"], "held": v is not None}
         if v:
-            check = record_check(v) if v.get("record") else None
+            check = v.get("record_check")  # computed once, in the model's summary
             differs = {d["actor"]: d["record"] for d in check["differs"]} if check else {}
             row.update({c: v[c] for c in CHOICES}, outcome=outcome(v), check=check, differs=differs)
         rows.append(row)
