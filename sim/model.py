@@ -175,10 +175,7 @@ class BlocModel(mesa.Model):
                 problem = f"unknown actor '{who}'"
         if problem:
             raise UserError(f"inject: {problem}")
-        return Action(step=self.world.step, date=self.month, actor=spec.actor, target=spec.target,
-                      kind=spec.kind, item=spec.item, amount=spec.amount, payment_item=spec.payment_item,
-                      payment_amount=spec.payment_amount, covert=spec.covert, secondary=spec.secondary,
-                      reason=spec.reason, event=why, source=source)
+        return Action(step=self.world.step, date=self.month, event=why, source=source, **spec.model_dump())
 
     def _theater_actors(self, parts: list[str]) -> tuple[str, str]:
         """Who a theater change concerns: the side whose tempo changes, or attacker and defender."""

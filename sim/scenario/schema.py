@@ -88,7 +88,7 @@ class Theater(Strict):
 
 
 class ActionSpec(Strict):
-    """An action written into a scenario event or composed as an inject."""
+    """An action written into a scenario event or composed as an inject (each field is an `Action` field)."""
 
     kind: str
     actor: str
