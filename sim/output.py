@@ -9,7 +9,8 @@ from sim.errors import UserError
 from sim.review import after_action_review, front_sentence, vote_sentence
 
 
-def write_outputs(model, out: Path, fmt: str = "parquet", overrides: dict | None = None) -> dict[str, Path]:
+def write_outputs(model, out: Path, fmt: str = "parquet", overrides: dict | None = None,
+                  summary: dict | None = None) -> dict[str, Path]:
     """series, agent series, event log (JSONL), summary (JSON) and after-action review (Markdown) in `out`."""
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -23,7 +24,7 @@ def write_outputs(model, out: Path, fmt: str = "parquet", overrides: dict | None
         else:
             frame.to_csv(files[key], index=False)
     model.events.to_jsonl(files["events"])
-    summary = model.summary()
+    summary = summary or model.summary()
     files["summary"].write_text(json.dumps(summary, indent=2), encoding="utf-8")
     files["review"].write_text(after_action_review(model, overrides, summary), encoding="utf-8")
     return files

@@ -284,7 +284,8 @@ def run_headless(ex: Exercise, scenario_path: Path, args) -> int:
     from sim.output import print_summary, write_outputs
     from sim.scenario import load_scenario
 
-    scenario = load_scenario(scenario_path, parse_sets(args.set))
+    overrides = parse_sets(args.set)
+    scenario = load_scenario(scenario_path, overrides)
     model = BlocModel(scenario, seed=args.seed, alignment=args.alignment)
     w = model.world
     pairs = parse_pairs(args.watch, list(w.ids))
@@ -306,8 +307,9 @@ def run_headless(ex: Exercise, scenario_path: Path, args) -> int:
             soft_wrap=True)
     c.print()
     out = args.out or Path("runs") / f"exercise-{ex.name}{'-' + scenario_path.stem if args.variant else ''}-seed{args.seed}"
-    files = write_outputs(model, out, overrides=parse_sets(args.set))
-    print_summary(model, model.summary(), files)
+    summary = model.summary()
+    files = write_outputs(model, out, overrides=overrides, summary=summary)
+    print_summary(model, summary, files)
 
     if pairs:
         t = Table(title="Affinity of the watched pairs (-1 hostile .. +1 friendly)", title_justify="left")

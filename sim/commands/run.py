@@ -42,7 +42,8 @@ def parse_sets(pairs: list[str]) -> dict:
 def run(args) -> int:
     from sim.model import BlocModel
 
-    scenario = load_scenario(args.scenario, parse_sets(args.set))
+    overrides = parse_sets(args.set)
+    scenario = load_scenario(args.scenario, overrides)
     model = BlocModel(scenario, seed=args.seed, alignment=args.alignment)
     steps = args.steps or scenario.steps
     if args.json:
@@ -56,8 +57,8 @@ def run(args) -> int:
             model.run(steps, progress=lambda: bar.advance(task))
     name = Path(str(args.scenario)).stem
     out = args.out or Path("runs") / f"{name}-seed{args.seed}"
-    files = write_outputs(model, out, args.format, overrides=parse_sets(args.set))
     summary = model.summary()
+    files = write_outputs(model, out, args.format, overrides=overrides, summary=summary)
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
