@@ -123,22 +123,38 @@ class BlocModel(mesa.Model):
     def inject(self, item: Action | ActionSpec | Change | str) -> None:
         """Queue a scenario event (by id), an action or a settable-field change; it applies at the next step.
 
-        A change, or an event's `set:`, is checked now against the doctrines in force (UserError)."""
+        UserError when it cannot apply now (`inject_problem`)."""
+        problem = self.inject_problem(item)
+        if problem:
+            raise UserError(problem)
+        self.injects.append(item)
+
+    def inject_problem(self, item: Action | ActionSpec | Change | str) -> str | None:
+        """Why an inject cannot apply at the next step, or None; changes are checked against the
+        doctrines in force now."""
         if isinstance(item, str):
             if item not in self.spec.events:
-                raise UserError(f"inject: unknown event '{item}' (one of: {', '.join(self.spec.events)})")
+                return f"inject: unknown event '{item}' (one of: {', '.join(self.spec.events)})"
             for dotted, value in self.spec.events[item].set.items():
                 problem = check_now(self, dotted, value)
                 if problem:
                     aid = dotted.split(".")[1]
                     held = f" ({aid} holds the {doctrine_in_force(self, aid).name} doctrine at this point)" \
                         if dotted.startswith("actors.") else ""
-                    raise UserError(f"inject {item}: cannot apply now: {dotted}: {problem}{held}")
+                    return f"inject {item}: cannot apply now: {dotted}: {problem}{held}"
         elif isinstance(item, Change):
             problem = item.problem_now(self)
-            if problem:
-                raise UserError(f"set {item.path}: {problem}")
-        self.injects.append(item)
+            return f"set {item.path}: {problem}" if problem else None
+        elif isinstance(item, ActionSpec):
+            if item.kind not in ACTION_KINDS:
+                return f"action: {unknown('action', item.kind, ACTION_KINDS)}"
+            for role, who in (("actor", item.actor), ("target", item.target)):
+                if who not in self.world.index:
+                    return f"{role}: choose one of the scenario's actors (got {who!r})"
+            if item.actor == item.target:
+                return "target: an actor cannot act on itself (choose another actor)"
+            return ACTION_KINDS[item.kind].check_spec(item)
+        return None
 
     def _fire_events(self) -> None:
         s, w = self.spec, self.world
@@ -166,13 +182,7 @@ class BlocModel(mesa.Model):
                 self.pending.append(change.action(s, w.step, self.month, source, e.description))
 
     def _action_from_spec(self, spec: ActionSpec, source: str, why: str) -> Action:
-        problem = (None if spec.kind in ACTION_KINDS else f"unknown action '{spec.kind}'") or \
-            ACTION_KINDS[spec.kind].check_spec(spec)
-        for who in (spec.actor, spec.target):
-            if who not in self.world.index:
-                problem = f"unknown actor '{who}'"
-        if problem:
-            raise UserError(f"inject: {problem}")
+        """The record of an action a scenario event or an inject wrote (both checked before)."""
         return Action(step=self.world.step, date=self.month, event=why, source=source, **spec.model_dump())
 
     def set_doctrine(self, index: int, name: str) -> None:

@@ -15,7 +15,7 @@ from sim.scenario.schema import MONTH, Scenario
 from sim.scenario.yamlio import Tracked, load_with_extends, parse_yaml
 
 __all__ = ["Scenario", "ScenarioTemplate", "load_scenario", "parse_scenario", "validate_tracked", "resolve_path",
-           "shipped_scenarios", "value_at", "MISSING", "did_you_mean", "unknown", "SCENARIO_DIR",
+           "shipped_scenarios", "value_at", "scenario_from_dict", "MISSING", "did_you_mean", "unknown", "SCENARIO_DIR",
            "DEFAULT_SCENARIO", "describe_validation_error"]
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
@@ -113,6 +113,11 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
 def parse_scenario(text: str, file: str = "<upload>", overrides: dict[str, Any] | None = None) -> Scenario:
     """Validate scenario text (an upload), with overrides; `extends:` names a shipped scenario."""
     return ScenarioTemplate.from_text(text, file).build(overrides)
+
+
+def scenario_from_dict(data: Any, file: str = "<data>") -> Scenario:
+    """Validate a scenario held as data (a saved run's `scenario`), with every check of a file."""
+    return _validate(Tracked(copy.deepcopy(data), {}, file))
 
 
 def apply_overrides(tracked: Tracked, overrides: dict[str, Any]) -> None:
