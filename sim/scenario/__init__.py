@@ -441,7 +441,7 @@ def value_at(s: Scenario, dotted: str) -> Any:
 def _check_key_parameter(s: Scenario, k) -> str | None:
     value = value_at(s, k.path)
     if value is MISSING:
-        return f"no field {k.path} in this scenario (a dotted path as for --set)"
+        return f"no field {k.path} in this scenario (a dotted path to a field of this scenario)"
     if isinstance(value, bool):
         return None if k.min is None and k.max is None else "a true/false field takes no min: or max:"
     if not isinstance(value, (int, float)):
