@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sim.scenario.schema import ITEMS, Scenario
 
@@ -255,13 +255,13 @@ class Active(_TheaterField):
     def apply(cls, model, p, value):
         from sim.world import set_wars
 
-        model.theaters[p.id].active = bool(value)
+        model.theaters[p.id].active = value  # the theater's schema reads the value (false, "no", 0)
         set_wars(model.world, model.theaters.values())
         model._compute_burn()
 
     @classmethod
     def sentence(cls, p, value, who, whom):
-        return f"{who} opened a front against {whom}" if plain(value) in ("true", "True") else \
+        return f"{who} opened a front against {whom}" if TypeAdapter(bool).validate_python(value) else \
             f"{who} and {whom} stopped fighting on their front"
 
 
