@@ -14,7 +14,8 @@ import pandas as pd
 from pydantic import ValidationError
 
 from sim import blocs as bloc_rules
-from sim.actions import ACTION_KINDS, UNITS, Action, apply_all, prose_name
+from sim import economy, theaters, votes
+from sim.actions import ACTION_KINDS, Action, apply_all, prose_name
 from sim.agents import Country
 from sim.alignment import RULES, Signals, make_rule
 from sim.doctrines import Context, make_doctrine
@@ -22,8 +23,8 @@ from sim.errors import UserError
 from sim.events import EventLog
 from sim.scenario import Scenario, check_set_value, unknown
 from sim.scenario.schema import ITEMS, ActionSpec
+from sim.summary import summarize
 from sim.world import ITEM, build_world, set_wars
-from sim.votes import record_check
 
 K = len(ITEMS)
 
@@ -80,7 +81,7 @@ class BlocModel(mesa.Model):
         w.begin_step()
         self.pending = []
         self._fire_events()
-        self._produce()
+        economy.produce(w)
         self._fulfil_obligations()
         ctx = self._context()
         t1 = time.perf_counter()
@@ -88,9 +89,9 @@ class BlocModel(mesa.Model):
         t2 = time.perf_counter()
         apply_all(w, self.pending)
         self.events.extend(self.pending)
-        self._resolve_theaters()
+        theaters.resolve(w, self.theaters, self.rng)
         self._hold_votes()
-        self._economies()
+        economy.respond(w)
         self.alignment.update(w, Signals(w.cooperation, w.hostility, w.sanctions), self.rng)
         self._read_blocs()
         self._record()
@@ -108,13 +109,7 @@ class BlocModel(mesa.Model):
     # ------------------------------------------------------------------ pieces
     def _compute_burn(self) -> None:
         """Monthly fire each belligerent wants, summed over its theaters."""
-        w = self.world
-        self.burn = np.zeros((w.n, K))
-        for t in self.theaters.values():
-            if not t.active:
-                continue
-            self.burn[w.index[t.attacker]] += [getattr(t.attacker_burn, k) for k in ITEMS]
-            self.burn[w.index[t.defender]] += [getattr(t.defender_burn, k) for k in ITEMS]
+        self.burn = theaters.burn_table(self.world, self.theaters)
 
     def needs(self) -> np.ndarray:
         """(n, K) units each belligerent lacks for the months of fire its doctrine wants in stock."""
@@ -219,12 +214,6 @@ class BlocModel(mesa.Model):
         elif field in ("production", "stocks"):
             getattr(self.world, field)[i, ITEM[rest[0]]] = float(value)
 
-    def _produce(self) -> None:
-        w = self.world
-        made = w.production * (1.0 - 0.5 * w.sanction_pressure)[:, None]
-        w.stocks += made
-        w.created += made
-
     def _fulfil_obligations(self) -> None:
         """Treaty partners of an attacked party send the promised assistance 'without delay'."""
         w = self.world
@@ -240,92 +229,12 @@ class BlocModel(mesa.Model):
                                f"{w.treaties[ob['treaty']]['kind'].replace('_', '-')} treaty"))
         w.obligations.clear()
 
-    def _resolve_theaters(self) -> None:
-        w = self.world
-        for tid, t in self.theaters.items():
-            if not t.active:
-                continue
-            a, d = w.index[t.attacker], w.index[t.defender]
-            power = []
-            for side, other in ((a, d), (d, a)):
-                tempo = self.burn_of(t, side)
-                tempo[ITEM["troops"]] += w.deployed[side]          # foreign troops fight too
-                fired = np.minimum(w.stocks[side] * t.ration, tempo)
-                fired[ITEM["troops"]] = min(w.stocks[side, ITEM["troops"]], tempo[ITEM["troops"]])
-                troops = fired[ITEM["troops"]]
-                fired[ITEM["troops"]] = 0.0
-                strikes = fired[ITEM["drones"]] + fired[ITEM["missiles"]]
-                intercept = min(w.stocks[other, ITEM["air_defence"]], strikes * t.interception)
-                w.stocks[other, ITEM["air_defence"]] -= intercept
-                w.fired[other, ITEM["air_defence"]] += intercept
-                hit = 1.0 - (intercept / strikes if strikes > 0 else 0.0)
-                value = (t.weights.get("shells", 0) * fired[ITEM["shells"]]
-                         + hit * (t.weights.get("drones", 0) * fired[ITEM["drones"]]
-                                  + t.weights.get("missiles", 0) * fired[ITEM["missiles"]])
-                         + t.weights.get("troops", 0) * troops)
-                w.stocks[side] -= fired
-                loss = t.troop_loss * troops
-                w.stocks[side, ITEM["troops"]] -= loss
-                if troops > 0:
-                    w.deployed[side] *= 1.0 - loss / troops
-                fired[ITEM["troops"]] = loss
-                w.fired[side] += fired
-                power.append(value)
-            att, dfd = power[0], power[1] * t.defender_advantage
-            ratio = np.log((att + 1.0) / (dfd + 1.0))
-            change = t.speed * np.tanh(ratio) + t.noise * self.rng.standard_normal()
-            w.fronts[tid] = float(np.clip(w.fronts[tid] + change, 0.0, 100.0))
-
-    def burn_of(self, theater, side: int) -> np.ndarray:
-        burn = theater.attacker_burn if self.world.ids[side] == theater.attacker else theater.defender_burn
-        return np.array([getattr(burn, k) for k in ITEMS])
-
     def _hold_votes(self) -> None:
-        s, w, u = self.spec, self.world, self.spec.un
-        for vid, v in s.votes.items():
-            if s.when(v) != w.step:
-                continue
-            t = w.index[v.condemns]
-            x = w.affinity[:, t] - u.reputation_weight * w.reputation
-            result = {"for": [], "against": [], "abstain": []}
-            acts = []
-            voters = [w.index[a] for a in v.members] if v.members else np.flatnonzero(w.un_member)
-            for i in voters:
-                choice, item, why = self._vote(i, t, x[i])
-                result[choice].append(w.ids[i])
-                acts.append(Action(step=w.step, date=self.month, actor=w.ids[i], target=w.ids[t], kind="diplomatic",
-                                   item=item, detail=v.title, reason=why, source=f"vote:{vid}"))
-            vetoed = [a for a in result["against"] if v.body == "security_council" and w.veto[w.index[a]]]
-            for a in vetoed:
-                acts.append(Action(step=w.step, date=self.month, actor=a, target=w.ids[t], kind="diplomatic",
-                                   item="veto", detail=v.title, source=f"vote:{vid}",
-                                   reason=f"it is a permanent member close to {prose_name(w.names[t])}"))
-            apply_all(w, acts)
+        for vid, v in votes.due(self.spec, self.world.step):
+            acts, record = votes.hold(self.world, vid, v, self.spec.un, self.month)
+            apply_all(self.world, acts)
             self.events.extend(acts)
-            self.votes.append({"id": vid, "title": v.title, "step": w.step, "date": self.month,
-                               "condemns": v.condemns, "body": v.body, **result,
-                               "adopted": not vetoed and len(result["for"]) > len(result["against"]),
-                               "vetoed_by": vetoed, "record": {k: list(x) for k, x in v.record.items()}})
-
-    def _vote(self, i: int, t: int, score: float) -> tuple[str, str, str]:
-        """(choice, action item, reason) of actor i on a resolution condemning t (README: UN votes)."""
-        w, u = self.world, self.spec.un
-        if i == t:
-            return "against", "vote_for", "the resolution condemns it"
-        name, aff, rep = prose_name(w.names[t]), w.affinity[i, t], w.reputation[i]
-        standing = f" and it cares about its standing (reputation concern {rep:.1f})" if rep >= 0.3 else ""
-        if score > u.against_above:
-            return "against", "vote_for", f"it is close to {name} (affinity {aff:+.2f})"
-        if score < u.for_below:
-            return "for", "vote_against", f"its ties to {name} are weak (affinity {aff:+.2f}){standing}"
-        return "abstain", "abstain", (f"it wants to keep its ties to {name} (affinity {aff:+.2f}) "
-                                      f"without openly backing it{standing}")
-
-    def _economies(self) -> None:
-        w = self.world
-        pressure = w.sanction_pressure
-        w.damage = np.clip(w.damage + 0.01 * pressure - 0.02 * w.damage * (pressure < 0.05), 0.0, 0.6)
-        w.spent += (w.sanctions * w.economy[None, :]).sum(axis=1) * 1e-5  # lost trade for the sender
+            self.votes.append(record)
 
     def _read_blocs(self) -> None:
         w = self.world
@@ -373,41 +282,4 @@ class BlocModel(mesa.Model):
         return [g for g in groups if len(g) > 1], [g[0] for g in groups if len(g) == 1]
 
     def summary(self) -> dict:
-        w = self.world
-        blocs, nonaligned = self.bloc_lists()
-        coh = bloc_rules.cohesion(w.affinity, self.labels)
-        total_flows = {}
-        for r in self.rows:
-            for item in ITEMS:
-                total_flows[item] = total_flows.get(item, 0.0) + r[f"arms_{item}"]
-        top = []
-        flows = np.zeros((w.n, w.n, K))
-        for a in self.events:
-            if a.kind == "arms_transfer" and a.delivered:
-                flows[w.index[a.actor], w.index[a.target], ITEM[a.item]] += a.delivered
-        for s, d, k in zip(*np.nonzero(flows)):
-            top.append({"from": w.ids[s], "to": w.ids[d], "item": ITEMS[k], "amount": float(flows[s, d, k]),
-                        "units": UNITS[ITEMS[k]]})
-        aid = [{"from": a.actor, "to": a.target, "item": a.item, "bn": a.amount} for a in self.events
-               if a.kind == "economic_support"]
-        aid_totals: dict[tuple, float] = {}
-        for x in aid:
-            aid_totals[(x["from"], x["to"], x["item"])] = aid_totals.get((x["from"], x["to"], x["item"]), 0) + x["bn"]
-        return {
-            "scenario": self.spec.name, "seed": self.seed, "steps": w.step,
-            "start": self.spec.start, "end": self.month, "alignment_rule": self.rule_name,
-            "blocs": blocs, "nonaligned": nonaligned,
-            "cohesion": [round(coh[int(self.labels[w.index[b[0]]])], 4) for b in blocs],
-            "polarization": round(self.rows[-1]["polarization"], 4),
-            "lean": {a: round(float(x), 4) for a, x in zip(w.ids, self.leans)},
-            "front": {tid: round(f, 3) for tid, f in w.fronts.items()},
-            "votes": [{**{k: v[k] for k in ("id", "title", "date", "body", "condemns", "for", "against",
-                                            "abstain", "adopted", "vetoed_by", "record")},
-                       "record_check": record_check(v) if v["record"] else None} for v in self.votes],
-            "arms_flows": sorted(top, key=lambda x: -x["amount"]),
-            "aid_flows": [{"from": f, "to": t, "item": i, "bn": round(v, 3)}
-                          for (f, t, i), v in sorted(aid_totals.items(), key=lambda kv: -kv[1])],
-            "sanction_pressure": {a: round(float(p), 4) for a, p in zip(w.ids, w.sanction_pressure) if p > 0.005},
-            "events_logged": len(self.events),
-        }
-
+        return summarize(self)

@@ -159,6 +159,8 @@ class UNConfig(Strict):
     against_above: Signed = Field(0.5, description="vote against when affinity to the condemned exceeds this")
     for_below: Signed = Field(0.12, description="vote for when affinity to the condemned is below this")
     reputation_weight: Share = Field(0.3, description="how far reputation concern pulls a vote toward the norm")
+    standing_above: Share = Field(0.3, description="reputation concern from which a vote's reason mentions the "
+                                                   "actor's standing (wording only; modelling assumption)")
 
 
 class Landscape(Strict):
