@@ -7,14 +7,18 @@ model, decorated with `@register_doctrine`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.actions import UNITS, Action, prose_name
 from sim.world import ITEM, PRICES_BN, World
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Actor
 
 DOCTRINES: dict[str, type["Doctrine"]] = {}
 
@@ -34,7 +38,7 @@ class Context:
     needs: np.ndarray          # (n, K) units each belligerent lacks for `reserve_months` of fire
     burn: np.ndarray           # (n, K) monthly fire each belligerent wants
     rng: np.random.Generator
-    doctrines: list["Doctrine"]
+    doctrine_of: Callable[[int], "Doctrine"]   # the doctrine actor i holds now (its agent's)
     belligerent: np.ndarray    # (n,) bool: fights in some theater (computed once a step)
 
     def name(self, i: int) -> str:
@@ -50,7 +54,13 @@ class Context:
 
 
 class Params(BaseModel):
+    """What every doctrine declares: the fire it keeps in stock, and when it blocks a coalition's sanctions."""
+
     model_config = ConfigDict(extra="forbid")
+    reserve_months: float = Field(3.0, gt=0, le=24, description="months of fire it wants in stock when it fights "
+                                                                "(modelling assumption)")
+    veto_above: float = Field(0.3, ge=-1, le=1, description="as a coalition member: block sanctions on a target "
+                                                            "it likes above this affinity (modelling assumption)")
 
 
 class Doctrine:
@@ -64,12 +74,17 @@ class Doctrine:
     def __init__(self, params: BaseModel):
         self.params = params
 
+    @classmethod
+    def build(cls, params: BaseModel, actor: "Actor", world: World) -> "Doctrine":
+        """This doctrine for `actor` (its scenario entry); a doctrine that needs more of the entry overrides it."""
+        return cls(params)
+
     def decide(self, me: int, ctx: Context) -> list[Action]:
         return []
 
     def approves_sanction(self, me: int, target: int, ctx: Context) -> tuple[bool, str]:
         """As a coalition member: would it back a sanctions package on `target`?"""
-        limit = getattr(self.params, "veto_above", 0.3)
+        limit = self.params.veto_above
         a = ctx.world.affinity[me, target]
         if a > limit:
             return False, f"its affinity with {ctx.name(target)} ({a:+.2f}) is above {limit:+.2f}"
@@ -130,7 +145,6 @@ class PatronParams(Params):
     detect_covert: float = Field(0.1, ge=0, le=1, description="monthly chance covert trade is detected")
     follows: str | None = Field(None, description="copy this actor's sanctions (an ally)")
     follow_share: float = Field(0.7, ge=0, le=1, description="share of the leader's intensity copied")
-    veto_above: float = Field(0.3, ge=-1, le=1, description="as a coalition member: block sanctions above this affinity")
 
 
 @register_doctrine
@@ -246,16 +260,26 @@ class Coalition(Patron):
         self.members = members or []
         self.rule = rule
 
+    @classmethod
+    def build(cls, params, actor, world):
+        return cls(params, [world.index[m] for m in actor.members], actor.decision_rule)
+
     def decide(self, me, ctx):
         out = super().decide(me, ctx)
-        blocks = []
+        if not self.members:
+            return out
+        decided, vetoes = [], []
         for a in out:
-            if a.kind == "sanction" and self.members:
-                blocks += self.vote_on(me, a, ctx)
-        return out + blocks
+            if a.kind == "sanction":
+                a, blocking = self.vote_on(me, a, ctx)
+                vetoes += blocking
+            decided.append(a)
+        return decided + vetoes
 
-    def vote_on(self, me: int, a: Action, ctx: Context) -> list[Action]:
-        """Members vote on a sanctions package; a blocked package is logged, not applied.
+    def vote_on(self, me: int, a: Action, ctx: Context) -> tuple[Action, list[Action]]:
+        """Members vote on a sanctions package: the package as decided, and the members' vetoes.
+
+        A blocked package is logged, not applied.
 
         Each member that blocks it is logged as shielding the target (a diplomatic veto),
         which draws the two together under the interest-driven rule."""
@@ -263,7 +287,7 @@ class Coalition(Patron):
         t = w.index[a.target]
         no, why = [], []
         for m in self.members:
-            ok, reason = ctx.doctrines[m].approves_sanction(m, t, ctx)
+            ok, reason = ctx.doctrine_of(m).approves_sanction(m, t, ctx)
             if not ok:
                 no.append(m)
                 why.append(f"{ctx.name(m)}: {reason}")
@@ -278,20 +302,18 @@ class Coalition(Patron):
             passed = yes.mean() > 0.5
         names = ", ".join(ctx.name(m) for m in no)
         if not passed:
-            a.blocked = True
-            a.outcome = f"blocked under {self.rule} by {names}"
-            a.reason += "; " + "; ".join(why)
             package = f"{ctx.name(me)}'s sanctions package"
-            return [ctx.action(m, t, "diplomatic", item="veto", detail=package,
-                               reason=f"its affinity with {ctx.name(t)} ({w.affinity[m, t]:+.2f}) is "
-                                      f"above its limit") for m in no]
+            blocked = a.with_result(blocked=True, outcome=f"blocked under {self.rule} by {names}",
+                                    reason=a.reason + "; " + "; ".join(why))
+            return blocked, [ctx.action(m, t, "diplomatic", item="veto", detail=package,
+                                        reason=f"its affinity with {ctx.name(t)} ({w.affinity[m, t]:+.2f}) is "
+                                               f"above its limit") for m in no]
         if no:
-            a.outcome = f"passed under {self.rule} over the objections of {names}"
-        return []
+            a = a.with_result(outcome=f"passed under {self.rule} over the objections of {names}")
+        return a, []
 
 
 class BelligerentParams(Params):
-    reserve_months: float = Field(3.0, gt=0, le=24, description="months of fire it wants in stock")
     procure_share: float = Field(0.3, ge=0, le=1, description="share of reserves spent on arms a month")
     procure_items: list[str] = Field(default_factory=lambda: ["shells", "drones"])
     surge: float = Field(1.0, ge=0, le=10, description="extra output it can buy, as a multiple of its monthly production")
@@ -430,7 +452,6 @@ class CovertPartner(Doctrine):
 class HedgerParams(Params):
     trade_above: float = Field(0.5, ge=-1, le=1, description="sells dual-use goods to a belligerent friend above this")
     trade_per_month: float = Field(0.05, ge=0)
-    veto_above: float = Field(0.3, ge=-1, le=1)
 
 
 @register_doctrine
@@ -455,8 +476,10 @@ class Hedger(Doctrine):
         return out
 
 
-def make_doctrine(name: str, params: dict, **kw) -> Doctrine:
-    cls = DOCTRINES[name]
-    p = cls.Params.model_validate(params)
-    return cls(p, **kw) if kw else cls(p)
-
+def build_doctrine(actor: "Actor", world: World, name: str | None = None,
+                   params: dict | None = None) -> Doctrine:
+    """The one way a doctrine is made: actor's own (its scenario entry's `doctrine` and `doctrine_params`),
+    or doctrine `name` with `params` (a switch during a run). Coalition members come from the entry."""
+    cls = DOCTRINES[name or actor.doctrine]
+    given = actor.doctrine_params if name is None else (params or {})
+    return cls.build(cls.Params.model_validate(given), actor, world)

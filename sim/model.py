@@ -18,7 +18,7 @@ from sim import economy, theaters, votes
 from sim.actions import ACTION_KINDS, Action, apply_all, prose_name
 from sim.agents import Country
 from sim.alignment import RULES, Signals, make_rule
-from sim.doctrines import Context, make_doctrine
+from sim.doctrines import Context, Doctrine, build_doctrine
 from sim.errors import UserError
 from sim.events import EventLog
 from sim.scenario import Scenario, check_set_value, unknown
@@ -48,14 +48,8 @@ class BlocModel(mesa.Model):
             raise UserError(f"--alignment: {unknown('rule', self.rule_name, RULES)}")
         params = scenario.alignment.params if self.rule_name == scenario.alignment.rule else {}
         self.alignment = make_rule(self.rule_name, params, scenario, w)
-        self.doctrines = []
-        for i, (aid, actor) in enumerate(scenario.actors.items()):
-            kw = {}
-            if actor.doctrine == "coalition":
-                kw = {"members": [w.index[m] for m in actor.members], "rule": actor.decision_rule}
-            doctrine = make_doctrine(actor.doctrine, actor.doctrine_params, **kw)
-            self.doctrines.append(doctrine)
-            Country(self, aid, i, doctrine, actor.kind)
+        self.countries = [Country(self, aid, i, build_doctrine(actor, w), actor.kind)
+                          for i, (aid, actor) in enumerate(scenario.actors.items())]   # by actor index
         self.west = [w.index[a] for a in scenario.poles.get("west", [])]
         self.east = [w.index[a] for a in scenario.poles.get("east", [])]
         self.theaters = {tid: t.model_copy(deep=True) for tid, t in scenario.theaters.items()}
@@ -87,8 +81,7 @@ class BlocModel(mesa.Model):
         t1 = time.perf_counter()
         self.agents.do("decide", ctx)
         t2 = time.perf_counter()
-        apply_all(w, self.pending)
-        self.events.extend(self.pending)
+        self.events.extend(apply_all(w, self.pending))
         theaters.resolve(w, self.theaters, self.rng)
         self._hold_votes()
         economy.respond(w)
@@ -113,14 +106,22 @@ class BlocModel(mesa.Model):
 
     def needs(self) -> np.ndarray:
         """(n, K) units each belligerent lacks for the months of fire its doctrine wants in stock."""
-        reserve = np.array([getattr(d.params, "reserve_months", 3.0) for d in self.doctrines])
+        reserve = np.array([c.doctrine.params.reserve_months for c in self.countries])
         return np.maximum(self.burn * reserve[:, None] - self.world.stocks, 0.0)
+
+    def doctrine_of(self, index: int) -> Doctrine:
+        """The doctrine actor `index` holds now (it lives on the actor's agent)."""
+        return self.countries[index].doctrine
+
+    def set_doctrine(self, index: int, name: str) -> None:
+        """Switch actor `index` to doctrine `name`, with that doctrine's default parameters."""
+        actor = self.spec.actors[self.world.ids[index]]
+        self.countries[index].doctrine = build_doctrine(actor, self.world, name, {})
 
     def _context(self) -> Context:
         w = self.world
         return Context(world=w, step=w.step, date=self.month, needs=self.needs(), burn=self.burn,
-                       rng=self.rng, doctrines=self.doctrines,
-                       belligerent=w.belligerents())
+                       rng=self.rng, doctrine_of=self.doctrine_of, belligerent=w.belligerents())
 
     def inject(self, item: Action | ActionSpec | str) -> None:
         """Queue a scenario event (by id) or an action; it applies at the next step."""
@@ -130,7 +131,7 @@ class BlocModel(mesa.Model):
             for dotted, value in self.spec.events[item].set.items():
                 parts = dotted.split(".")
                 if parts[0] == "actors" and parts[2] == "doctrine_params":
-                    d = self.doctrines[self.world.index[parts[1]]]
+                    d = self.doctrine_of(self.world.index[parts[1]])
                     problem = check_set_value(self.spec, dotted, value, d.name)
                     if problem:
                         raise UserError(f"inject {item}: cannot apply now: {dotted}: {problem} "
@@ -147,8 +148,7 @@ class BlocModel(mesa.Model):
             else:
                 spec = item if isinstance(item, ActionSpec) else None
                 act = self._action_from_spec(spec, "inject", "") if spec else item
-                act.source = "inject"
-                self.pending.append(act)
+                self.pending.append(act.with_result(source="inject"))
         for eid, e, source in due:
             for spec in e.actions:
                 self.pending.append(self._action_from_spec(spec, source, e.description))
@@ -196,7 +196,7 @@ class BlocModel(mesa.Model):
             return
         _, aid, field, *rest = dotted.split(".")
         i = self.world.index[aid]
-        d = self.doctrines[i]
+        d = self.doctrine_of(i)
         if field == "doctrine_params":
             try:
                 d.params = type(d.params).model_validate({**d.params.model_dump(), rest[0]: value})
@@ -205,10 +205,7 @@ class BlocModel(mesa.Model):
                 raise UserError(f"set {dotted} = {value!r}: {problem} (the {d.name} doctrine "
                                 f"in force takes: {', '.join(type(d.params).model_fields)})") from None
         elif field == "doctrine":
-            self.doctrines[i] = make_doctrine(value, {})
-            for agent in self.agents:
-                if agent.index == i:
-                    agent.doctrine = self.doctrines[i]
+            self.set_doctrine(i, value)
         elif field == "reputation_concern":
             self.world.reputation[i] = float(value)
         elif field in ("production", "stocks"):
@@ -232,8 +229,7 @@ class BlocModel(mesa.Model):
     def _hold_votes(self) -> None:
         for vid, v in votes.due(self.spec, self.world.step):
             acts, record = votes.hold(self.world, vid, v, self.spec.un, self.month)
-            apply_all(self.world, acts)
-            self.events.extend(acts)
+            self.events.extend(apply_all(self.world, acts))
             self.votes.append(record)
 
     def _read_blocs(self) -> None:

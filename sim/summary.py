@@ -6,11 +6,8 @@ import numpy as np
 
 from sim import blocs as bloc_rules
 from sim.actions import UNITS
-from sim.scenario.schema import ITEMS
+from sim.scenario.schema import AID, ITEMS
 from sim.votes import record_check
-from sim.world import ITEM
-
-K = len(ITEMS)
 VOTE_FIELDS = ("id", "title", "date", "body", "condemns", "for", "against", "abstain", "adopted", "vetoed_by", "record")
 
 
@@ -19,19 +16,8 @@ def summarize(model) -> dict:
     w = model.world
     blocs, nonaligned = model.bloc_lists()
     coh = bloc_rules.cohesion(w.affinity, model.labels)
-    top = []
-    flows = np.zeros((w.n, w.n, K))
-    for a in model.events:
-        if a.kind == "arms_transfer" and a.delivered:
-            flows[w.index[a.actor], w.index[a.target], ITEM[a.item]] += a.delivered
-    for s, d, k in zip(*np.nonzero(flows)):
-        top.append({"from": w.ids[s], "to": w.ids[d], "item": ITEMS[k], "amount": float(flows[s, d, k]),
-                    "units": UNITS[ITEMS[k]]})
-    aid = [{"from": a.actor, "to": a.target, "item": a.item, "bn": a.amount} for a in model.events
-           if a.kind == "economic_support"]
-    aid_totals: dict[tuple, float] = {}
-    for x in aid:
-        aid_totals[(x["from"], x["to"], x["item"])] = aid_totals.get((x["from"], x["to"], x["item"]), 0) + x["bn"]
+    arms = sorted(zip(*np.nonzero(w.arms_total)), key=lambda sdk: -w.arms_total[sdk])   # largest first
+    aid = sorted(zip(*np.nonzero(w.aid_total)), key=lambda sdk: -w.aid_total[sdk])
     return {
         "scenario": model.spec.name, "seed": model.seed, "steps": w.step,
         "start": model.spec.start, "end": model.month, "alignment_rule": model.rule_name,
@@ -42,9 +28,10 @@ def summarize(model) -> dict:
         "front": {tid: round(f, 3) for tid, f in w.fronts.items()},
         "votes": [{**{k: v[k] for k in VOTE_FIELDS}, "record_check": record_check(v) if v["record"] else None}
                   for v in model.votes],
-        "arms_flows": sorted(top, key=lambda x: -x["amount"]),
-        "aid_flows": [{"from": f, "to": t, "item": i, "bn": round(v, 3)}
-                      for (f, t, i), v in sorted(aid_totals.items(), key=lambda kv: -kv[1])],
+        "arms_flows": [{"from": w.ids[s], "to": w.ids[d], "item": ITEMS[k], "amount": float(w.arms_total[s, d, k]),
+                        "units": UNITS[ITEMS[k]]} for s, d, k in arms],
+        "aid_flows": [{"from": w.ids[s], "to": w.ids[d], "item": AID[k], "bn": round(float(w.aid_total[s, d, k]), 3)}
+                      for s, d, k in aid],
         "sanction_pressure": {a: round(float(p), 4) for a, p in zip(w.ids, w.sanction_pressure) if p > 0.005},
         "events_logged": len(model.events),
     }

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.scenario.schema import ITEMS, Scenario
+from sim.scenario.schema import AID, ITEMS, Scenario
 
 K = len(ITEMS)
 ITEM = {name: k for k, name in enumerate(ITEMS)}
+AID_ITEM = {name: k for k, name in enumerate(AID)}
 PRICES_BN = np.array([
     3.0e-6,   # shell: ~$3,000 a round (modelling assumption, order of magnitude)
     2.8e-4,   # drone: $1.7bn for ~6,000 Shaheds a year at Alabuga (FACTS.md) -> ~$0.28M each
@@ -61,6 +62,10 @@ class World:
     deployed: np.ndarray            # (n,) foreign troops (thousands) sent to this actor, who fight on top of its tempo
     last_arms: np.ndarray           # (n, n) $bn of arms delivered last step (what doctrines can see)
     last_covert: np.ndarray         # (n, n) $bn of dual-use trade last step
+    # running totals since the start, kept where actions are applied (summary, outcomes and cards read them)
+    arms_total: np.ndarray          # (n, n, K) units delivered
+    aid_total: np.ndarray           # (n, n, len(AID)) $bn of economic support, by kind
+    covert_total: np.ndarray        # (n, n) $bn of dual-use trade
     step: int = 0
     index: dict[str, int] = field(default_factory=dict)
     treaties: dict[str, dict] = field(default_factory=dict)
@@ -152,6 +157,7 @@ def build_world(s: Scenario) -> World:
         payment_flow=zeros_nn(), cooperation=zeros_nn(), hostility=zeros_nn(),
         fired=np.zeros((n, K)), created=np.zeros((n, K)), at_war=np.zeros((n, n), bool),
         deployed=np.zeros(n), last_arms=zeros_nn(), last_covert=zeros_nn(),
+        arms_total=np.zeros((n, n, K)), aid_total=np.zeros((n, n, len(AID))), covert_total=zeros_nn(),
     )
     for tid, t in s.treaties.items():
         world.treaties[tid] = {"kind": t.kind, "parties": [index[p] for p in t.parties],

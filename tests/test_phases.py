@@ -174,6 +174,6 @@ def test_an_event_switches_a_doctrine_mid_run():
     sup = [(a.step, a.kind) for a in m.events if a.actor == "SUP" and a.target == "AGG"]
     assert {k for st, k in sup if st < 3} == {"arms_transfer"}
     assert {k for st, k in sup if st >= 3} == {"dual_use_trade"}
-    assert next(c for c in m.agents if c.actor_id == "SUP").doctrine.name == "hedger"
+    assert m.doctrine_of(m.world.index["SUP"]).name == "hedger"
     switch = [a for a in m.events if a.kind == "policy" and a.actor == "SUP"]
     assert switch[0].step == 3 and "doctrine" in switch[0].sentence()

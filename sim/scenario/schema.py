@@ -16,6 +16,8 @@ ITEMS = ("shells", "drones", "missiles", "air_defence", "troops")
 """Arms an actor stocks and transfers. Units: rounds, units, units, interceptors, thousand troops."""
 GOODS = ("cash", "food", "oil", "technology")
 """What pays for arms. Units: $bn of value (technology: $bn-equivalent of know-how)."""
+AID = ("aid", "loan", "energy_discount")
+"""Kinds of economic support. Units: $bn."""
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
@@ -88,11 +90,14 @@ class Theater(Strict):
 
 
 class ActionSpec(Strict):
-    """An action written into a scenario event or composed as an inject (each field is an `Action` field)."""
+    """An action written into a scenario event or composed as an inject.
 
-    kind: str
+    These fields are also the first fields of the logged record (`sim.actions.Action`), in
+    this order; the record adds what the core fills in (step, source, delivered, outcome...)."""
+
     actor: str
     target: str
+    kind: str
     item: str | None = None
     amount: NonNeg = 0.0
     payment_item: str | None = None
