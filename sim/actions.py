@@ -13,7 +13,7 @@ from typing import ClassVar
 import numpy as np
 
 from sim.scenario.schema import AID, GOODS, ITEMS, ActionSpec
-from sim.world import AID_ITEM, ITEM, PRICES_BN, World, treaty_title
+from sim.world import AID_ITEM, ITEM, World, treaty_title
 
 ACTION_KINDS: dict[str, type["ActionKind"]] = {}
 
@@ -152,7 +152,7 @@ def settle_payments(world: World, batch: list[Action], payers: bool = False) -> 
             world.reserves[payee] += value
         elif a.payment_item == "technology":
             gap = max(world.technology[payer] - world.technology[payee], 0.0)
-            world.technology[payee] += min(gap, 0.02 * value)
+            world.technology[payee] += min(gap, world.econ.technology_per_bn * value)
         settled.append(value)
         world.payment_flow[payer, payee] += value
         world.cooperation[payer, payee] += value
@@ -190,18 +190,20 @@ class ArmsTransfer(ActionKind):
         np.add.at(world.arms_total, (src, dst, k), delivered)
         troops = k == ITEM["troops"]
         np.add.at(world.deployed, dst[troops], delivered[troops])
-        value = delivered * PRICES_BN[k]
+        value = delivered * world.prices[k]
         np.add.at(world.cooperation, (src, dst), value)
         np.add.at(world.spent, src, value)
         # Arming one side of a war is a hostile act toward the other side.
+        covert = world.signals.covert_arms
         for s, d, v, a in zip(src, dst, value, batch):
             enemies = np.flatnonzero(world.at_war[d])
-            world.hostility[s, enemies] += v * (0.3 if a.covert else 1.0)
+            world.hostility[s, enemies] += v * (covert if a.covert else 1.0)
             if not a.covert:
                 world.reputation_cost[s] += world.reputation[s] * v
         paid = settle_payments(world, batch)
+        short = world.econ.shortfall_below
         return [a.with_result(delivered=float(d), payment_amount=p,
-                              outcome=f"only {_fmt(d)} available" if d < a.amount * 0.999 else a.outcome)
+                              outcome=f"only {_fmt(d)} available" if d < a.amount * short else a.outcome)
                 for a, d, p in zip(batch, delivered, paid)]
 
 
@@ -211,8 +213,6 @@ class DualUseTrade(ActionKind):
 
     name = "dual_use_trade"
     order = 100
-    DRONES_PER_BN = 600.0     # monthly drone output added per $bn a month (modelling assumption)
-    MISSILES_PER_BN = 40.0
 
     @classmethod
     def describe(cls, a, who, whom):
@@ -223,13 +223,14 @@ class DualUseTrade(ActionKind):
         src, dst, amt = _pairs(world, batch)
         np.add.at(world.covert_flow, (src, dst), amt)
         np.add.at(world.covert_total, (src, dst), amt)
-        np.add.at(world.cooperation, (src, dst), amt * 0.5)
-        for item, rate in (("drones", cls.DRONES_PER_BN), ("missiles", cls.MISSILES_PER_BN)):
+        e, sig = world.econ, world.signals
+        np.add.at(world.cooperation, (src, dst), amt * sig.dual_use_cooperation)
+        for item, rate in (("drones", e.dual_use_drones_per_bn), ("missiles", e.dual_use_missiles_per_bn)):
             np.add.at(world.stocks[:, ITEM[item]], dst, amt * rate)
             np.add.at(world.created[:, ITEM[item]], dst, amt * rate)
         np.add.at(world.reserves, src, amt)  # the buyer pays: it is trade
         np.subtract.at(world.reserves, dst, np.minimum(amt, world.reserves[dst]))
-        np.add.at(world.reputation_cost, src, world.reputation[src] * amt * 0.1)
+        np.add.at(world.reputation_cost, src, world.reputation[src] * amt * sig.dual_use_reputation)
         return [a.with_result(covert=True, delivered=a.amount) for a in batch]
 
 
@@ -250,9 +251,6 @@ class Payment(ActionKind):
         batch = [a.with_result(payment_item=a.item, payment_amount=a.amount) for a in batch]
         paid = settle_payments(world, batch, payers=True)   # the actor pays the target
         return [a.with_result(payment_amount=p, delivered=p) for a, p in zip(batch, paid)]
-
-
-FREEZABLE = 0.5   # share of a target's reserves within reach of asset freezes (modelling assumption)
 
 
 @register_action
@@ -289,11 +287,12 @@ class Sanction(ActionKind):
         before = world.sanctions[src, dst].copy()
         np.maximum.at(world.sanctions, (src, dst), np.clip(amt, 0, 1))
         rise = np.maximum(world.sanctions[src, dst] - before, 0.0)
-        np.add.at(world.hostility, (src, dst), 20.0 * rise + 1.0)
+        sig = world.signals
+        np.add.at(world.hostility, (src, dst), sig.sanction_per_intensity * rise + sig.sanction_base)
         for a, d in zip(batch, dst):
             if a.item == "asset_freeze":
-                # At most half of a target's reserves can be frozen: the rest sits at home or with friends.
-                room = max(0.0, FREEZABLE * (world.reserves[d] + world.frozen[d]) - world.frozen[d])
+                # Only part of a target's reserves can be frozen: the rest sits at home or with friends.
+                room = max(0.0, world.econ.freezable * (world.reserves[d] + world.frozen[d]) - world.frozen[d])
                 moved = min(room * a.amount, world.reserves[d])
                 world.reserves[d] -= moved
                 world.frozen[d] += moved
@@ -321,7 +320,7 @@ class LiftSanction(ActionKind):
     def apply(cls, world, batch):
         src, dst, amt = _pairs(world, batch)
         np.minimum.at(world.sanctions, (src, dst), np.clip(amt, 0, 1))
-        np.add.at(world.cooperation, (src, dst), 1.0)
+        np.add.at(world.cooperation, (src, dst), world.signals.lift_sanction)
         return batch
 
 
@@ -332,8 +331,6 @@ class Diplomatic(ActionKind):
     name = "diplomatic"
     order = 60
     items = ("summit", "joint_exercise", "veto", "statement", "vote_against", "vote_for", "abstain")
-    WEIGHT = {"summit": 2.0, "joint_exercise": 2.5, "veto": 4.0, "statement": 0.5,
-              "vote_for": 1.0, "vote_against": 1.0, "abstain": 0.0}
 
     @classmethod
     def describe(cls, a, who, whom):
@@ -352,9 +349,10 @@ class Diplomatic(ActionKind):
 
     @classmethod
     def apply(cls, world, batch):
+        weight = world.signals.diplomatic
         for a in batch:
             s, d = world.index[a.actor], world.index[a.target]
-            w = cls.WEIGHT[a.item]
+            w = getattr(weight, a.item)
             if a.item == "vote_against":
                 world.hostility[s, d] += w
             else:
@@ -405,13 +403,13 @@ class TreatyAction(ActionKind):
             s, d = world.index[a.actor], world.index[a.target]
             tid = f"{a.actor}-{a.target}-{a.item}"
             in_force = a.amount >= 1 or a.item == "partnership"
-            troops = 10.0 if a.item == "mutual_defence" else 0.0
+            troops = world.econ.mutual_defence_troops if a.item == "mutual_defence" else 0.0
             assistance = np.zeros(len(ITEMS))
             assistance[ITEM["troops"]] = troops
             world.treaties[tid] = {"kind": a.item, "parties": [s, d], "in_force": in_force,
                                    "assistance": assistance,
                                    "title": treaty_title(a.item, [world.names[s], world.names[d]])}
-            world.cooperation[s, d] += 8.0 if in_force else 4.0
+            world.cooperation[s, d] += world.signals.treaty_in_force if in_force else world.signals.treaty_signed
         return batch
 
 
@@ -437,7 +435,7 @@ class Withdraw(ActionKind):
                 world.withdrawn_aid[s, d] = True
             if a.item in ("arms", "all"):
                 world.withdrawn_arms[s, d] = True
-            world.hostility[s, d] += 3.0
+            world.hostility[s, d] += world.signals.withdraw
             if a.item in ("treaty", "all"):
                 for t in world.treaties.values():
                     if set(t["parties"]) == {s, d}:
@@ -461,7 +459,7 @@ class Resume(ActionKind):
         for a in batch:
             s, d = world.index[a.actor], world.index[a.target]
             world.withdrawn_aid[s, d] = world.withdrawn_arms[s, d] = False
-            world.cooperation[s, d] += 2.0
+            world.cooperation[s, d] += world.signals.resume
         return batch
 
 
@@ -482,7 +480,7 @@ class Attack(ActionKind):
     def apply(cls, world, batch):
         for a in batch:
             s, d = world.index[a.actor], world.index[a.target]
-            world.hostility[s, d] += 10.0
+            world.hostility[s, d] += world.signals.attack
             for tid, t in world.treaties.items():
                 if t["kind"] == "mutual_defence" and t["in_force"] and d in t["parties"]:
                     for ally in t["parties"]:
@@ -512,7 +510,7 @@ class Procure(ActionKind):
             i, k = world.index[a.actor], ITEM[a.item]
             spend = min(a.amount, world.reserves[i])
             world.reserves[i] -= spend
-            units = spend / (a.unit_price or PRICES_BN[k])
+            units = spend / (a.unit_price or world.prices[k])
             world.stocks[i, k] += units
             world.created[i, k] += units
             done.append(a.with_result(amount=spend, delivered=units))

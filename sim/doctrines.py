@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.actions import UNITS, Action, prose_name
-from sim.world import ITEM, PRICES_BN, World
+from sim.world import ITEM, World
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Actor
@@ -110,9 +110,9 @@ class Doctrine:
             amount = min(ctx.needs[j, k], share * w.stocks[me, k])
             if item != "troops":
                 amount = np.floor(amount)  # whole shells, drones, missiles
-            if amount < 1e-6 or (item != "troops" and amount * PRICES_BN[k] < 1e-4):
+            if amount < 1e-6 or (item != "troops" and amount * w.prices[k] < 1e-4):
                 continue
-            pay_item, pay = self.payment(me, j, ctx, amount * PRICES_BN[k], pay_with or [])
+            pay_item, pay = self.payment(me, j, ctx, amount * w.prices[k], pay_with or [])
             months = ctx.months_of_fire(j, k)
             reason = (f"{ctx.name(j)} has {months:.1f} months of {UNITS[item]} left at its rate of fire,"
                       f" and {why}")
@@ -145,6 +145,17 @@ class PatronParams(Params):
     detect_covert: float = Field(0.1, ge=0, le=1, description="monthly chance covert trade is detected")
     follows: str | None = Field(None, description="copy this actor's sanctions (an ally)")
     follow_share: float = Field(0.7, ge=0, le=1, description="share of the leader's intensity copied")
+    follow_above: float = Field(0.05, ge=0, le=1, description="copies the leader's sanctions only above this "
+                                                              "intensity (modelling assumption)")
+    follow_margin: float = Field(0.3, ge=0, le=2, description="copies them on targets it likes less than "
+                                                              "sanction_below plus this (modelling assumption)")
+    freeze_at: float = Field(0.3, ge=0, le=1, description="intensity at which it freezes the target's assets, "
+                                                          "once (modelling assumption)")
+    secondary_level: float = Field(0.3, ge=0, le=1, description="intensity of secondary sanctions on suppliers' "
+                                                                "firms, and the least intensity on a target whose "
+                                                                "suppliers it pursues (modelling assumption)")
+    secondary_step: float = Field(0.05, ge=0, le=1, description="intensity added a month on firms of a detected "
+                                                                "covert supplier (modelling assumption)")
 
 
 @register_doctrine
@@ -183,8 +194,8 @@ class Patron(Doctrine):
         want: dict[int, tuple[float, str]] = {}
         if p.follows and p.follows in w.index:
             lead = w.index[p.follows]
-            for t in np.flatnonzero(w.sanctions[lead] > 0.05):
-                if t != me and w.affinity[me, t] < p.sanction_below + 0.3:
+            for t in np.flatnonzero(w.sanctions[lead] > p.follow_above):
+                if t != me and w.affinity[me, t] < p.sanction_below + p.follow_margin:
                     want[t] = (w.sanctions[lead, t] * p.follow_share,
                                f"it follows {ctx.name(lead)}, which sanctions {ctx.name(t)}")
             return want
@@ -200,19 +211,20 @@ class Patron(Doctrine):
             now = w.sanctions[me, t]
             if now < target_level - 1e-9:
                 level = min(target_level, now + p.sanction_step) if not p.follows else target_level
-                item = "asset_freeze" if now < 0.3 <= level else "banks"   # assets are frozen once
+                item = "asset_freeze" if now < p.freeze_at <= level else "banks"   # assets are frozen once
                 out.append(ctx.action(me, t, "sanction", item=item, amount=float(level), reason=why))
         if p.secondary and not p.follows:
-            targets = [t for t in range(w.n) if w.sanctions[me, t] >= 0.3]
+            targets = [t for t in range(w.n) if w.sanctions[me, t] >= p.secondary_level]
             for t in targets:
                 for s in np.flatnonzero(w.last_arms[:, t] > 0):
-                    if s != me and w.affinity[me, s] < p.secondary_below and w.sanctions[me, s] < 0.3:
-                        out.append(ctx.action(me, s, "sanction", item="firms", amount=0.3, secondary=True,
+                    if s != me and w.affinity[me, s] < p.secondary_below and w.sanctions[me, s] < p.secondary_level:
+                        out.append(ctx.action(me, s, "sanction", item="firms", amount=p.secondary_level,
+                                              secondary=True,
                                               reason=f"{ctx.name(s)} delivered arms to {ctx.name(t)}, "
                                                      "which it sanctions"))
                 for s in np.flatnonzero(w.last_covert[:, t] > 0):
-                    if s != me and w.sanctions[me, s] < 0.3 and ctx.rng.random() < p.detect_covert:
-                        level = min(0.3, w.sanctions[me, s] + 0.05)
+                    if s != me and w.sanctions[me, s] < p.secondary_level and ctx.rng.random() < p.detect_covert:
+                        level = min(p.secondary_level, w.sanctions[me, s] + p.secondary_step)
                         out.append(ctx.action(me, s, "sanction", item="firms", amount=float(level), secondary=True,
                                               reason=f"it detected firms in {ctx.name(s)} selling dual-use "
                                                      f"goods to {ctx.name(t)}"))
@@ -239,7 +251,11 @@ class Ally(Patron):
 
 
 class CoalitionParams(PatronParams):
-    pass
+    qmv_members: float = Field(0.55, ge=0, le=1, description="under qmv: least share of members in favour "
+                                                             "(TEU art. 16(4))")
+    qmv_gdp: float = Field(0.65, ge=0, le=1, description="under qmv: least share of the members' GDP in favour "
+                                                         "(the treaty counts population; GDP is a modelling "
+                                                         "assumption)")
 
 
 @register_doctrine
@@ -297,7 +313,7 @@ class Coalition(Patron):
             passed = not no
         elif self.rule == "qmv":
             gdp = w.economy[members]
-            passed = yes.mean() >= 0.55 and gdp[yes].sum() >= 0.65 * gdp.sum()
+            passed = yes.mean() >= self.params.qmv_members and gdp[yes].sum() >= self.params.qmv_gdp * gdp.sum()
         else:
             passed = yes.mean() > 0.5
         names = ", ".join(ctx.name(m) for m in no)
@@ -318,9 +334,21 @@ class BelligerentParams(Params):
     procure_items: list[str] = Field(default_factory=lambda: ["shells", "drones"])
     surge: float = Field(1.0, ge=0, le=10, description="extra output it can buy, as a multiple of its monthly production")
     market_bn: float = Field(0.0, ge=0, description="$bn a month it can spend on arms bought abroad, at market_markup")
-    market_markup: float = Field(1.5, ge=1, le=10, description="price of arms bought abroad relative to PRICES_BN")
+    market_markup: float = Field(1.5, ge=1, le=10, description="price of arms bought abroad relative to "
+                                                               "economy.prices_bn")
     summit_every: int = Field(6, ge=1, description="months between summits with its closest partner")
     discount_energy: float = Field(0.0, ge=0, le=1, description="share of energy exports offered at a discount to hedgers")
+    partner_above: float = Field(0.4, ge=-1, le=1, description="courts partners it likes above this affinity "
+                                                               "(modelling assumption)")
+    discount_pressure: float = Field(0.1, ge=0, le=1, description="offers discounts once sanction pressure on it "
+                                                                  "exceeds this (modelling assumption)")
+    buyer_above: float = Field(-0.2, ge=-1, le=1, description="discounted energy goes only to buyers it likes "
+                                                              "above this (modelling assumption)")
+    buyer_sanctions_below: float = Field(0.05, ge=0, le=1, description="discounted energy goes only to buyers whose "
+                                                                       "sanctions on it are below this intensity "
+                                                                       "(modelling assumption)")
+    buyer_economy_min: float = Field(1000.0, ge=0, description="discounted energy goes only to buyers whose GDP "
+                                                               "exceeds this, $bn/yr (modelling assumption)")
 
 
 @register_doctrine
@@ -343,8 +371,8 @@ class Belligerent(Doctrine):
         wanted = [i for i in p.procure_items if ctx.needs[me, ITEM[i]] > 0]
         for item in wanted:
             k = ITEM[item]
-            need_bn = ctx.needs[me, k] * PRICES_BN[k]
-            home = min(budget / len(wanted), need_bn, p.surge * w.production[me, k] * PRICES_BN[k])
+            need_bn = ctx.needs[me, k] * w.prices[k]
+            home = min(budget / len(wanted), need_bn, p.surge * w.production[me, k] * w.prices[k])
             if home > 0.001:
                 out.append(ctx.action(me, me, "procure", item=item, amount=float(home),
                                       reason=f"it is at war and holds {ctx.months_of_fire(me, k):.1f} "
@@ -353,19 +381,19 @@ class Belligerent(Doctrine):
             abroad = min(budget / len(wanted) - home, p.market_bn / len(wanted), left_bn)
             if abroad > 0.001:
                 out.append(ctx.action(me, me, "procure", item=item, amount=float(abroad), detail="abroad",
-                                      unit_price=float(PRICES_BN[k] * p.market_markup),
+                                      unit_price=float(w.prices[k] * p.market_markup),
                                       reason=f"its own industry cannot meet its need for {UNITS[item]}, "
                                              "so it buys on the world market"))
         if ctx.step % p.summit_every == 0:
-            partners = np.flatnonzero((w.affinity[me] > 0.4) & ~w.at_war[me])
+            partners = np.flatnonzero((w.affinity[me] > p.partner_above) & ~w.at_war[me])
             partners = partners[partners != me]
             if partners.size:
                 j = partners[np.argmax(w.affinity[me, partners] * (w.stocks[partners].sum(axis=1) > 0) + w.power[partners])]
                 out.append(ctx.action(me, j, "diplomatic", item="summit",
                                       reason=f"it seeks arms and diplomatic cover from {ctx.name(j)}"))
-        if p.discount_energy > 0 and w.sanction_pressure[me] > 0.1 and w.energy_exports[me] > 0:
-            buyers = np.flatnonzero((w.affinity[me] > -0.2) & (w.sanctions[:, me] < 0.05) & ~w.at_war[me]
-                                    & (w.economy > 1000))
+        if p.discount_energy > 0 and w.sanction_pressure[me] > p.discount_pressure and w.energy_exports[me] > 0:
+            buyers = np.flatnonzero((w.affinity[me] > p.buyer_above) & (w.sanctions[:, me] < p.buyer_sanctions_below)
+                                    & ~w.at_war[me] & (w.economy > p.buyer_economy_min))
             buyers = buyers[buyers != me]
             for j in buyers:
                 amount = p.discount_energy * w.energy_exports[me] / len(buyers)
@@ -412,6 +440,8 @@ class CovertParams(Params):
     open_below: float = Field(0.3, ge=0, le=1, description="sends open arms only if its reputation concern is below this")
     arms_share: float = Field(0.01, ge=0, le=1)
     exercise_every: int = Field(12, ge=1, description="months between joint exercises with its closest partner")
+    partner_above: float = Field(0.4, ge=-1, le=1, description="holds exercises only with a partner it likes above "
+                                                               "this (modelling assumption)")
 
 
 @register_doctrine
@@ -440,7 +470,7 @@ class CovertPartner(Doctrine):
                                       reason=f"{ctx.name(j)} is a partner at war, and open arms would cost "
                                              f"its reputation (concern {w.reputation[me]:.2f})"))
         if ctx.step % p.exercise_every == 0:
-            partners = np.flatnonzero(w.affinity[me] > 0.4)
+            partners = np.flatnonzero(w.affinity[me] > p.partner_above)
             partners = partners[partners != me]
             if partners.size:
                 j = partners[np.argmax(w.affinity[me, partners])]
