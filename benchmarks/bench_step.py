@@ -1,47 +1,111 @@
-"""Steps per second of the core, and where the time goes.
+"""Steps per second of the core, and where the time goes; optionally as a ratio against another revision.
 
     .venv/bin/python benchmarks/bench_step.py [--steps 60] [--repeat 3]
+    .venv/bin/python benchmarks/bench_step.py --against HEAD~1 [--repeat 5]
 
 Prints, for the default scenario and generated worlds of 50 and 200 actors: steps per
 second (best of --repeat), the share of step time in agents' decisions versus the array
 core, and the ratio t(200)/t(50) beside the ratio of actor pairs (16) that O(n^2) allows.
+
+With --against REV, the code of git revision REV is checked out in a temporary
+`git worktree`, and the two versions run in turns (this one, then REV, --repeat times),
+each in its own process, on the same worlds; it prints each world's time per step for
+both and the ratio this/REV (below 1: this code is faster).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
-from sim.generate import generate_scenario
-from sim.model import BlocModel
-from sim.scenario import DEFAULT_SCENARIO, load_scenario
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def measure(scenario, steps: int, repeat: int) -> tuple[float, float]:
+def measure(scenario, steps: int, repeat: int, model_cls) -> tuple[float, float]:
     best, share = float("inf"), 0.0
     for r in range(repeat):
-        m = BlocModel(scenario, seed=r)
+        m = model_cls(scenario, seed=r)
         t0 = time.perf_counter()
         m.run(steps)
         elapsed = time.perf_counter() - t0
         if elapsed < best:
             best = elapsed
-            share = m.timings["decide"] / max(m.timings["decide"] + m.timings["core"], 1e-12)
+            timings = getattr(m, "timings", {"decide": 0.0, "core": 0.0})
+            share = timings["decide"] / max(timings["decide"] + timings["core"], 1e-12)
     return best / steps, share
+
+
+def worlds(steps: int) -> list[tuple[str, object]]:
+    """(label, scenario) for the default scenario and generated worlds of 50 and 200 actors."""
+    from sim.generate import generate_scenario
+    from sim.scenario import DEFAULT_SCENARIO, load_scenario
+
+    return [(f"default ({DEFAULT_SCENARIO})", load_scenario(DEFAULT_SCENARIO)),
+            ("generated, 50 actors", generate_scenario(50, seed=1, steps=steps)),
+            ("generated, 200 actors", generate_scenario(200, seed=1, steps=steps))]
+
+
+def worker(root: Path, steps: int) -> None:
+    """Measure each world once with the code in `root`; print {label: seconds per step} as JSON."""
+    sys.path.insert(0, str(root))
+    import sim
+    from sim.model import BlocModel
+
+    assert Path(sim.__file__).resolve().is_relative_to(root.resolve()), sim.__file__   # the code asked for
+    print(json.dumps({label: measure(scn, steps, 1, BlocModel)[0] for label, scn in worlds(steps)}))
+
+
+def run_worker(root: Path, steps: int) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, "--worker", str(root), "--steps", str(steps)], cwd=root,
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def against(rev: str, steps: int, repeat: int) -> None:
+    """This checkout against revision `rev`, in turns, each side's best of `repeat` runs."""
+    with tempfile.TemporaryDirectory(prefix="blocsim-bench-") as tmp:
+        old = Path(tmp) / "old"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(old), rev], check=True)
+        try:
+            best: dict[str, dict[str, float]] = {"this": {}, rev: {}}
+            for _ in range(repeat):
+                for side, root in (("this", ROOT), (rev, old)):
+                    for label, t in run_worker(root, steps).items():
+                        best[side][label] = min(t, best[side].get(label, float("inf")))
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], check=True)
+    print(f"{'world':32} {'ms/step this':>13} {'ms/step ' + rev:>20} {'ratio':>7}")
+    for label, t in best["this"].items():
+        t_old = best[rev][label]
+        print(f"{label:32} {t * 1e3:13.2f} {t_old * 1e3:20.2f} {t / t_old:7.3f}")
+    total = sum(best["this"].values()) / sum(best[rev].values())
+    print(f"all worlds: this/{rev} = {total:.3f} ({'faster' if total < 1 else 'slower'}; best of {repeat}, "
+          "run in turns)")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, default=60)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--against", metavar="REV", help="compare with this git revision (e.g. HEAD~1, main)")
+    ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)   # internal: measure the code in this folder
     args = ap.parse_args()
-    worlds = [(f"default ({DEFAULT_SCENARIO})", load_scenario(DEFAULT_SCENARIO)),
-              ("generated, 50 actors", generate_scenario(50, seed=1, steps=args.steps)),
-              ("generated, 200 actors", generate_scenario(200, seed=1, steps=args.steps))]
+    if args.worker:
+        return worker(args.worker, args.steps)
+    if args.against:
+        return against(args.against, args.steps, args.repeat)
+    sys.path.insert(0, str(ROOT))
+    from sim.model import BlocModel
+
     print(f"{'world':32} {'actors':>6} {'steps/s':>9} {'ms/step':>8} {'decisions':>10} {'core':>6}")
     per_step = {}
-    for label, scn in worlds:
-        t, share = measure(scn, args.steps, args.repeat)
+    for label, scn in worlds(args.steps):
+        t, share = measure(scn, args.steps, args.repeat, BlocModel)
         per_step[len(scn.actors)] = t
         print(f"{label:32} {len(scn.actors):6d} {1 / t:9.1f} {t * 1e3:8.2f} {share:9.0%} {1 - share:6.0%}")
     ratio = per_step[200] / per_step[50]
