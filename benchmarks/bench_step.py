@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -26,13 +27,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def measure(scenario, steps: int, repeat: int, model_cls) -> tuple[float, float]:
+def measure(scenario, steps: int, repeat: int, model_cls, clock=time.perf_counter) -> tuple[float, float]:
     best, share = float("inf"), 0.0
     for r in range(repeat):
         m = model_cls(scenario, seed=r)
-        t0 = time.perf_counter()
+        t0 = clock()
         m.run(steps)
-        elapsed = time.perf_counter() - t0
+        elapsed = clock() - t0
         if elapsed < best:
             best = elapsed
             timings = getattr(m, "timings", {"decide": 0.0, "core": 0.0})
@@ -51,18 +52,23 @@ def worlds(steps: int) -> list[tuple[str, object]]:
 
 
 def worker(root: Path, steps: int) -> None:
-    """Measure each world once with the code in `root`; print {label: seconds per step} as JSON."""
+    """Measure each world once with the code in `root`; print {label: CPU seconds per step} as JSON.
+
+    CPU time of this process, not wall time: on a shared machine other work then inflates
+    neither side (numpy runs single-threaded here, see run_worker)."""
     sys.path.insert(0, str(root))
     import sim
     from sim.model import BlocModel
 
     assert Path(sim.__file__).resolve().is_relative_to(root.resolve()), sim.__file__   # the code asked for
-    print(json.dumps({label: measure(scn, steps, 1, BlocModel)[0] for label, scn in worlds(steps)}))
+    print(json.dumps({label: measure(scn, steps, 1, BlocModel, time.process_time)[0]
+                      for label, scn in worlds(steps)}))
 
 
 def run_worker(root: Path, steps: int) -> dict[str, float]:
+    single = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
     out = subprocess.run([sys.executable, __file__, "--worker", str(root), "--steps", str(steps)], cwd=root,
-                         capture_output=True, text=True, check=True)
+                         capture_output=True, text=True, check=True, env={**os.environ, **single})
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -79,6 +85,7 @@ def against(rev: str, steps: int, repeat: int) -> None:
                         best[side][label] = min(t, best[side].get(label, float("inf")))
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], check=True)
+    print(f"CPU time per step, best of {repeat}")
     print(f"{'world':32} {'ms/step this':>13} {'ms/step ' + rev:>20} {'ratio':>7}")
     for label, t in best["this"].items():
         t_old = best[rev][label]
