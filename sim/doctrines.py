@@ -110,7 +110,7 @@ class Doctrine:
             amount = min(ctx.needs[j, k], share * w.stocks[me, k])
             if item != "troops":
                 amount = np.floor(amount)  # whole shells, drones, missiles
-            if amount < 1e-6 or (item != "troops" and amount * w.prices[k] < 1e-4):
+            if amount < 1e-6 or (item != "troops" and amount * w.prices[k] < w.econ.min_delivery_bn):
                 continue
             pay_item, pay = self.payment(me, j, ctx, amount * w.prices[k], pay_with or [])
             months = ctx.months_of_fire(j, k)
@@ -125,7 +125,8 @@ class Doctrine:
         """The first good in `wants` that buyer j can offer, worth `value` ($bn)."""
         w = ctx.world
         can = {"food": w.food_exports[j] > 0, "oil": w.energy_exports[j] > 0,
-               "technology": w.technology[j] > w.technology[me] + 0.05, "cash": w.reserves[j] > value}
+               "technology": w.technology[j] > w.technology[me] + w.econ.technology_lead,
+               "cash": w.reserves[j] > value}
         for good in wants:
             if can.get(good):
                 return good, float(value)
@@ -145,6 +146,11 @@ class PatronParams(Params):
     detect_covert: float = Field(0.1, ge=0, le=1, description="monthly chance covert trade is detected")
     follows: str | None = Field(None, description="copy this actor's sanctions (an ally)")
     follow_share: float = Field(0.7, ge=0, le=1, description="share of the leader's intensity copied")
+    aid_min_bn: float = Field(0.01, ge=0, description="least aid worth sending to one friend, $bn a month "
+                                                     "(modelling assumption)")
+    aid_weight_unneedy: float = Field(0.5, ge=0, description="a friend's share of aid is its affinity times "
+                                                             "(1 + this) if it lacks arms, times this if not "
+                                                             "(modelling assumption)")
     follow_above: float = Field(0.05, ge=0, le=1, description="copies the leader's sanctions only above this "
                                                               "intensity (modelling assumption)")
     follow_margin: float = Field(0.3, ge=0, le=2, description="copies them on targets it likes less than "
@@ -176,10 +182,10 @@ class Patron(Doctrine):
         out: list[Action] = []
         friends = self.friends_at_war(me, ctx, p.friend_above, arms=False)
         if friends.size:
-            weight = w.affinity[me, friends] * ((ctx.needs[friends].sum(axis=1) > 0) + 0.5)
+            weight = w.affinity[me, friends] * ((ctx.needs[friends].sum(axis=1) > 0) + p.aid_weight_unneedy)
             weight = weight / weight.sum()
             for j, share in zip(friends, weight):
-                if p.aid_per_month * share > 0.01 and not w.withdrawn_aid[me, j]:
+                if p.aid_per_month * share > p.aid_min_bn and not w.withdrawn_aid[me, j]:
                     out.append(ctx.action(me, j, "economic_support", item="aid", amount=float(p.aid_per_month * share),
                                           reason=f"{ctx.name(j)} is at war and is a partner (affinity "
                                                  f"{w.affinity[me, j]:+.2f})"))
@@ -338,6 +344,8 @@ class BelligerentParams(Params):
                                                                "economy.prices_bn")
     summit_every: int = Field(6, ge=1, description="months between summits with its closest partner")
     discount_energy: float = Field(0.0, ge=0, le=1, description="share of energy exports offered at a discount to hedgers")
+    purchase_min_bn: float = Field(0.001, ge=0, description="least purchase of arms worth making, $bn "
+                                                            "(modelling assumption)")
     partner_above: float = Field(0.4, ge=-1, le=1, description="courts partners it likes above this affinity "
                                                                "(modelling assumption)")
     discount_pressure: float = Field(0.1, ge=0, le=1, description="offers discounts once sanction pressure on it "
@@ -373,13 +381,13 @@ class Belligerent(Doctrine):
             k = ITEM[item]
             need_bn = ctx.needs[me, k] * w.prices[k]
             home = min(budget / len(wanted), need_bn, p.surge * w.production[me, k] * w.prices[k])
-            if home > 0.001:
+            if home > p.purchase_min_bn:
                 out.append(ctx.action(me, me, "procure", item=item, amount=float(home),
                                       reason=f"it is at war and holds {ctx.months_of_fire(me, k):.1f} "
                                              f"months of {UNITS[item]}"))
             left_bn = (need_bn - home) * p.market_markup
             abroad = min(budget / len(wanted) - home, p.market_bn / len(wanted), left_bn)
-            if abroad > 0.001:
+            if abroad > p.purchase_min_bn:
                 out.append(ctx.action(me, me, "procure", item=item, amount=float(abroad), detail="abroad",
                                       unit_price=float(w.prices[k] * p.market_markup),
                                       reason=f"its own industry cannot meet its need for {UNITS[item]}, "

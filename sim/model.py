@@ -26,8 +26,6 @@ from sim.scenario.schema import ITEMS, ActionSpec
 from sim.summary import summarize
 from sim.world import ITEM, build_world, set_wars
 
-K = len(ITEMS)
-
 
 def plain(value) -> str:
     """A parameter value as a person writes it: lists joined by 'and'."""

@@ -249,6 +249,10 @@ class Economy(Strict):
                                              "dual-use goods")
     mutual_defence_troops: NonNeg = param(10.0, "thousand troops", "assistance each party of a mutual-defence "
                                           "treaty signed during a run sends when the other is attacked")
+    min_delivery_bn: NonNeg = param(1e-4, "$bn", "least value of arms a doctrine sends in one delivery "
+                                    "(troops excepted)")
+    technology_lead: Share = param(0.05, "technology level", "lead over the seller a buyer needs before it "
+                                   "can pay in technology")
     shortfall_below: Share = param(0.999, "share of the amount asked", "a delivery below this share of what "
                                    "was sent for is logged as short ('only N available')")
 
