@@ -1,8 +1,10 @@
 """Actions: the typed record of who did what to whom, and one class per kind.
 
 Agents return `Action` records; the core groups them by kind and each kind applies its
-whole batch to the world arrays at once. A new action is one `ActionKind` subclass
-decorated with `@register_action`.
+whole batch to the world arrays at once, kinds in their declared `order`. A record never
+changes: applying it logs a copy with its result. A new action is one `ActionKind`
+subclass (with its `order`) decorated with `@register_action`; the figures it uses come
+from the scenario's `signals:` and `economy:` sections (`world.signals`, `world.econ`).
 """
 
 from __future__ import annotations
