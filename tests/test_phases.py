@@ -41,7 +41,7 @@ def test_air_defence_intercepts_strikes_and_slows_the_attacker():
     bare = fight_a_month(defender_air_defence=0)
     defended = fight_a_month(defender_air_defence=5_000)
     dfd = defended.index["DEF"]
-    # 500 drones + 50 missiles fired (ration 0.5 of stock caps nothing here), 60% of them intercepted
+    # 1000 drones and 100 missiles fired (the tempo: half the stock would allow more), 60% of them intercepted
     assert defended.fired[dfd, ITEM["air_defence"]] == pytest.approx(0.6 * (1000 + 100))
     assert defended.stocks[dfd, ITEM["air_defence"]] == pytest.approx(5_000 - 0.6 * 1100)
     assert defended.fronts["front"] < bare.fronts["front"]
