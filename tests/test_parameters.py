@@ -65,3 +65,12 @@ def test_a_constant_out_of_range_is_a_located_message(small_file):
     with pytest.raises(UserError) as err:
         load_scenario(small_file, {"economy.damage_cap": 2})
     assert "economy.damage_cap" in err.value.messages[0] and "1" in err.value.messages[0]
+
+
+def test_a_dial_can_move_a_constant(small_file):
+    dial = {"path": "economy.damage_cap", "label": "Most GDP sanctions can destroy", "min": 0.1, "max": 0.9}
+    small_file.write_text(yaml.safe_dump(dict(SMALL, key_parameters=[dial])))
+    assert load_scenario(small_file).key_parameters[0].path == "economy.damage_cap"
+    small_file.write_text(yaml.safe_dump(dict(SMALL, key_parameters=[{**dial, "path": "economy.damage_capp"}])))
+    with pytest.raises(UserError, match="no field economy.damage_capp"):
+        load_scenario(small_file)

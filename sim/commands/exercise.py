@@ -146,10 +146,13 @@ def print_actor(c, model, aid: str) -> None:
     t.add_column("what")
     t.add_column("value")
     t.add_row("bloc", card["bloc"])
+    t.add_row("doctrine in force", card["doctrine"])
     t.add_row("lean (-1 US-led .. +1 Russia/China)", f"{card['lean']:+.2f}")
     t.add_row("sanction pressure (0..1)", f"{card['sanction_pressure']:.2f}")
     t.add_row("sanctioned by (intensity)", ", ".join(f"{names[k]} {v:.2f}" for k, v in card["sanctioned_by"]) or "nobody")
     t.add_row("economic damage (share of output lost)", f"{card['economic_damage']:.1%}")
+    t.add_row("short of (for the months of fire it keeps)",
+              ", ".join(f"{s['lacks']:,.0f} {UNITS[s['item']]}" for s in card["stocks"] if s["lacks"] > 0) or "nothing")
     t.add_row("reputation concern / reputation cost", f"{card['reputation_concern']:.2f} / {card['reputation_cost']:.2f}")
     for label, key in (("arms sent (whole run)", "arms_sent"), ("arms received (whole run)", "arms_received")):
         t.add_row(label, ", ".join(f"{v:,.0f} {UNITS[k]}" for k, v in card[key].items()) or "none")
