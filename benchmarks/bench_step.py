@@ -8,9 +8,10 @@ second (best of --repeat), the share of step time in agents' decisions versus th
 core, and the ratio t(200)/t(50) beside the ratio of actor pairs (16) that O(n^2) allows.
 
 With --against REV, the code of git revision REV is checked out in a temporary
-`git worktree`, and the two versions run in turns (this one, then REV, --repeat times),
-each in its own process, on the same worlds; it prints each world's time per step for
-both and the ratio this/REV (below 1: this code is faster).
+`git worktree`, and the two versions run in turns (this one, then REV, --repeat rounds),
+each in its own process, on the same worlds, timed in CPU seconds; it prints each world's
+best time per step for both and the median over rounds of the ratio this/REV (below 1:
+this code is faster). Pairing each round's two runs cancels slow swings in machine load.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -78,21 +80,18 @@ def against(rev: str, steps: int, repeat: int) -> None:
         old = Path(tmp) / "old"
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(old), rev], check=True)
         try:
-            best: dict[str, dict[str, float]] = {"this": {}, rev: {}}
-            for _ in range(repeat):
-                for side, root in (("this", ROOT), (rev, old)):
-                    for label, t in run_worker(root, steps).items():
-                        best[side][label] = min(t, best[side].get(label, float("inf")))
+            rounds = [(run_worker(ROOT, steps), run_worker(old, steps)) for _ in range(repeat)]
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], check=True)
-    print(f"CPU time per step, best of {repeat}")
+    print(f"CPU time per step, best of {repeat}; ratio: median over the rounds of this/{rev} in the same round")
     print(f"{'world':32} {'ms/step this':>13} {'ms/step ' + rev:>20} {'ratio':>7}")
-    for label, t in best["this"].items():
-        t_old = best[rev][label]
-        print(f"{label:32} {t * 1e3:13.2f} {t_old * 1e3:20.2f} {t / t_old:7.3f}")
-    total = sum(best["this"].values()) / sum(best[rev].values())
-    print(f"all worlds: this/{rev} = {total:.3f} ({'faster' if total < 1 else 'slower'}; best of {repeat}, "
-          "run in turns)")
+    for label in rounds[0][0]:
+        best_new, best_old = (min(r[side][label] for r in rounds) for side in (0, 1))
+        ratio = statistics.median(new[label] / old_[label] for new, old_ in rounds)
+        print(f"{label:32} {best_new * 1e3:13.2f} {best_old * 1e3:20.2f} {ratio:7.3f}")
+    total = statistics.median(sum(new.values()) / sum(old_.values()) for new, old_ in rounds)
+    print(f"all worlds: this/{rev} = {total:.3f} ({'faster' if total < 1 else 'slower'}; median of {repeat} "
+          "rounds, each running both in turn)")
 
 
 def main() -> None:
