@@ -1,57 +1,69 @@
 """Actions: the typed record of who did what to whom, and one class per kind.
 
 Agents return `Action` records; the core groups them by kind and each kind applies its
-whole batch to the world arrays at once. A new action is one `ActionKind` subclass
-decorated with `@register_action`.
+whole batch to the world arrays at once, kinds in their declared `order`. A record never
+changes: applying it logs a copy with its result. A new action is one `ActionKind`
+subclass (with its `order`) decorated with `@register_action`; the figures it uses come
+from the scenario's `signals:` and `economy:` sections (`world.signals`, `world.econ`).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any, ClassVar
+from collections import namedtuple
+from typing import ClassVar
 
 import numpy as np
 
-from sim.scenario.schema import GOODS, ITEMS
-from sim.world import ITEM, PRICES_BN, World, treaty_title
+from sim.scenario.schema import AID, GOODS, ITEMS, ActionSpec
+from sim.world import AID_ITEM, ITEM, World, treaty_title
 
 ACTION_KINDS: dict[str, type["ActionKind"]] = {}
 
 UNITS = {"shells": "shells", "drones": "drones", "missiles": "missiles",
          "air_defence": "air-defence interceptors", "troops": "thousand troops"}
 
+_SPEC = ActionSpec.model_fields     # actor, target, kind, item, amount, payment..., reason: what a scenario writes
+_RECORD = {                         # what the core adds when it logs the move, with defaults
+    "source": "doctrine",           # doctrine, event:ID, inject, vote:ID, treaty:ID
+    "delivered": None,              # what arrived (units, $bn or the sanction level in force), once applied
+    "outcome": "",                  # e.g. "only 40 thousand available", "blocked under unanimity by HUN"
+    "date": "",                     # YYYY-MM of the step
+    "detail": "",                   # the resolution or package a vote or veto concerns; "abroad" for a purchase
+    "blocked": False,               # a package its coalition blocked: logged, not applied
+    "unit_price": None,             # $bn per unit when not PRICES_BN (e.g. bought abroad)
+    "event": "",                    # the scheduled event or inject this move carries out, if any
+    "path": "",                     # policy: the settable field changed (sim.settable), e.g. actors.X.stocks.shells
+    "value": None,                  # policy: its new value as given; item and detail are said from path and value
+}
+_Fields = namedtuple("_Fields", ["step", *_SPEC, *_RECORD],
+                     defaults=[*(f.default for f in _SPEC.values() if not f.is_required()), *_RECORD.values()])
 
-@dataclass(slots=True)
-class Action:
-    """One move: `actor` does `kind` to `target` (item, amount), paid or not, and why."""
 
-    step: int
-    actor: str
-    target: str
-    kind: str
-    item: str | None = None
-    amount: float = 0.0
-    payment_item: str | None = None
-    payment_amount: float = 0.0
-    covert: bool = False
-    secondary: bool = False
-    reason: str = ""
-    source: str = "doctrine"
-    delivered: float | None = None
-    outcome: str = ""
-    date: str = ""
-    detail: str = ""
-    blocked: bool = False
-    unit_price: float | None = None   # $bn per unit when not PRICES_BN (e.g. bought abroad)
-    event: str = ""                   # the scheduled event or inject this move carries out, if any
-    path: str = ""                    # policy: the settable field changed (sim.settable), e.g. actors.X.stocks.shells
-    value: Any = None                 # policy: its new value as given; item and detail are said from path and value
+_POSITION = {name: i for i, name in enumerate(_Fields._fields)}
+
+
+class Action(_Fields):
+    """One move: `actor` does `kind` to `target` (item, amount), paid or not, and why.
+
+    A record never changes once made: applying it logs a copy with its result
+    (`with_result`), and a coalition's vote logs a blocked copy."""
+
+    __slots__ = ()
 
     def to_dict(self) -> dict:
         """The record as logged (events.jsonl); a policy change appears as its item and detail."""
-        out = asdict(self)
+        out = self._asdict()
         del out["path"], out["value"]
         return out
+
+    def with_result(self, **changes) -> "Action":
+        """A copy of this record with fields filled in by the core (delivered, outcome...).
+
+        `_replace`, done directly: the core logs hundreds of these a month."""
+        values = list(self)
+        for name, value in changes.items():
+            values[_POSITION[name]] = value
+        return tuple.__new__(Action, values)
 
     def sentence(self, names: dict[str, str] | None = None) -> str:
         """The move in one plain sentence: what, to whom, with what result, why."""
@@ -78,6 +90,14 @@ def prose_name(name: str) -> str:
 
 
 def register_action(cls: type["ActionKind"]) -> type["ActionKind"]:
+    """Add an action kind to the registry; it must declare its place in the month's order of application."""
+    order = cls.__dict__.get("order")
+    if not isinstance(order, int):
+        raise TypeError(f"action kind {cls.name}: declare `order = N`, its place in the month's order of "
+                        f"application (taken: {sorted((k.order, n) for n, k in ACTION_KINDS.items())})")
+    clash = [n for n, k in ACTION_KINDS.items() if k.order == order and n != cls.name]
+    if clash:
+        raise TypeError(f"action kind {cls.name}: order {order} is already {clash[0]}'s")
     ACTION_KINDS[cls.name] = cls
     return cls
 
@@ -99,6 +119,7 @@ class ActionKind:
     """Base: a kind of action. Subclasses set `name`, `items` and implement `apply`."""
 
     name: ClassVar[str]
+    order: ClassVar[int]        # place in the month's order of application: politics first, then money, then arms
     items: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
@@ -115,7 +136,8 @@ class ActionKind:
         return f"{who} {cls.name.replace('_', ' ')} {whom}"
 
     @classmethod
-    def apply(cls, world: World, batch: list[Action]) -> None:
+    def apply(cls, world: World, batch: list[Action]) -> list[Action]:
+        """Apply the month's batch to the world; return the records to log, one per action, in order."""
         raise NotImplementedError
 
 
@@ -126,11 +148,18 @@ def _pairs(world: World, batch: list[Action]) -> tuple[np.ndarray, np.ndarray, n
     return src, dst, amt
 
 
-def settle_payments(world: World, batch: list[Action]) -> None:
-    """The recipient of each action pays its actor, as far as it can."""
-    paid = [a for a in batch if a.payment_item and a.payment_amount > 0]
-    for a in paid:
+def settle_payments(world: World, batch: list[Action], payers: bool = False) -> list[float]:
+    """The recipient of each action pays its actor, as far as it can; what each paid ($bn).
+
+    With `payers`, the actor pays the target instead (a payment on its own)."""
+    settled = []
+    for a in batch:
+        if not (a.payment_item and a.payment_amount > 0):
+            settled.append(a.payment_amount)
+            continue
         payer, payee = world.index[a.target], world.index[a.actor]
+        if payers:
+            payer, payee = payee, payer
         value = a.payment_amount
         if a.payment_item == "cash":
             value = min(value, world.reserves[payer])
@@ -138,10 +167,11 @@ def settle_payments(world: World, batch: list[Action]) -> None:
             world.reserves[payee] += value
         elif a.payment_item == "technology":
             gap = max(world.technology[payer] - world.technology[payee], 0.0)
-            world.technology[payee] += min(gap, 0.02 * value)
-        a.payment_amount = value
+            world.technology[payee] += min(gap, world.econ.technology_per_bn * value)
+        settled.append(value)
         world.payment_flow[payer, payee] += value
         world.cooperation[payer, payee] += value
+    return settled
 
 
 @register_action
@@ -149,6 +179,7 @@ class ArmsTransfer(ActionKind):
     """Arms leave the supplier's stock and reach the recipient's; short stocks are shared pro rata."""
 
     name = "arms_transfer"
+    order = 110
     items = ITEMS
 
     @classmethod
@@ -171,22 +202,24 @@ class ArmsTransfer(ActionKind):
         np.add.at(world.stocks, (dst, k), delivered)
         np.maximum(world.stocks, 0.0, out=world.stocks)
         np.add.at(world.arms_flow, (src, dst, k), delivered)
+        np.add.at(world.arms_total, (src, dst, k), delivered)
         troops = k == ITEM["troops"]
         np.add.at(world.deployed, dst[troops], delivered[troops])
-        value = delivered * PRICES_BN[k]
+        value = delivered * world.prices[k]
         np.add.at(world.cooperation, (src, dst), value)
         np.add.at(world.spent, src, value)
         # Arming one side of a war is a hostile act toward the other side.
+        covert = world.signals.covert_arms
         for s, d, v, a in zip(src, dst, value, batch):
             enemies = np.flatnonzero(world.at_war[d])
-            world.hostility[s, enemies] += v * (0.3 if a.covert else 1.0)
+            world.hostility[s, enemies] += v * (covert if a.covert else 1.0)
             if not a.covert:
                 world.reputation_cost[s] += world.reputation[s] * v
-        for a, d in zip(batch, delivered):
-            a.delivered = float(d)
-            if d < a.amount * 0.999:
-                a.outcome = f"only {_fmt(d)} available"
-        settle_payments(world, batch)
+        paid = settle_payments(world, batch)
+        short = world.econ.shortfall_below
+        return [a.with_result(delivered=float(d), payment_amount=p,
+                              outcome=f"only {_fmt(d)} available" if d < a.amount * short else a.outcome)
+                for a, d, p in zip(batch, delivered, paid)]
 
 
 @register_action
@@ -194,8 +227,7 @@ class DualUseTrade(ActionKind):
     """Covert "normal trade" in dual-use goods: raises the buyer's drone and missile output."""
 
     name = "dual_use_trade"
-    DRONES_PER_BN = 600.0     # monthly drone output added per $bn a month (modelling assumption)
-    MISSILES_PER_BN = 40.0
+    order = 100
 
     @classmethod
     def describe(cls, a, who, whom):
@@ -205,16 +237,16 @@ class DualUseTrade(ActionKind):
     def apply(cls, world, batch):
         src, dst, amt = _pairs(world, batch)
         np.add.at(world.covert_flow, (src, dst), amt)
-        np.add.at(world.cooperation, (src, dst), amt * 0.5)
-        for item, rate in (("drones", cls.DRONES_PER_BN), ("missiles", cls.MISSILES_PER_BN)):
+        np.add.at(world.covert_total, (src, dst), amt)
+        e, sig = world.econ, world.signals
+        np.add.at(world.cooperation, (src, dst), amt * sig.dual_use_cooperation)
+        for item, rate in (("drones", e.dual_use_drones_per_bn), ("missiles", e.dual_use_missiles_per_bn)):
             np.add.at(world.stocks[:, ITEM[item]], dst, amt * rate)
             np.add.at(world.created[:, ITEM[item]], dst, amt * rate)
         np.add.at(world.reserves, src, amt)  # the buyer pays: it is trade
         np.subtract.at(world.reserves, dst, np.minimum(amt, world.reserves[dst]))
-        np.add.at(world.reputation_cost, src, world.reputation[src] * amt * 0.1)
-        for a in batch:
-            a.covert = True
-            a.delivered = a.amount
+        np.add.at(world.reputation_cost, src, world.reputation[src] * amt * sig.dual_use_reputation)
+        return [a.with_result(covert=True, delivered=a.amount) for a in batch]
 
 
 @register_action
@@ -222,6 +254,7 @@ class Payment(ActionKind):
     """A payment or barter on its own (food, oil, cash, technology)."""
 
     name = "payment"
+    order = 80
     items = GOODS
 
     @classmethod
@@ -230,16 +263,9 @@ class Payment(ActionKind):
 
     @classmethod
     def apply(cls, world, batch):
-        for a in batch:  # the actor pays the target
-            a.payment_item, a.payment_amount = a.item, a.amount
-            a.actor, a.target = a.target, a.actor
-        settle_payments(world, batch)
-        for a in batch:
-            a.actor, a.target = a.target, a.actor
-            a.delivered = a.payment_amount
-
-
-FREEZABLE = 0.5   # share of a target's reserves within reach of asset freezes (modelling assumption)
+        batch = [a.with_result(payment_item=a.item, payment_amount=a.amount) for a in batch]
+        paid = settle_payments(world, batch, payers=True)   # the actor pays the target
+        return [a.with_result(payment_amount=p, delivered=p) for a, p in zip(batch, paid)]
 
 
 @register_action
@@ -247,6 +273,7 @@ class Sanction(ActionKind):
     """Impose or tighten sanctions: intensity (0..1) on the target, primary or secondary."""
 
     name = "sanction"
+    order = 40
     items = ("banks", "asset_freeze", "firms", "trade", "energy")
 
     @classmethod
@@ -275,15 +302,16 @@ class Sanction(ActionKind):
         before = world.sanctions[src, dst].copy()
         np.maximum.at(world.sanctions, (src, dst), np.clip(amt, 0, 1))
         rise = np.maximum(world.sanctions[src, dst] - before, 0.0)
-        np.add.at(world.hostility, (src, dst), 20.0 * rise + 1.0)
-        for a, s, d in zip(batch, src, dst):
+        sig = world.signals
+        np.add.at(world.hostility, (src, dst), sig.sanction_per_intensity * rise + sig.sanction_base)
+        for a, d in zip(batch, dst):
             if a.item == "asset_freeze":
-                # At most half of a target's reserves can be frozen: the rest sits at home or with friends.
-                room = max(0.0, FREEZABLE * (world.reserves[d] + world.frozen[d]) - world.frozen[d])
+                # Only part of a target's reserves can be frozen: the rest sits at home or with friends.
+                room = max(0.0, world.econ.freezable * (world.reserves[d] + world.frozen[d]) - world.frozen[d])
                 moved = min(room * a.amount, world.reserves[d])
                 world.reserves[d] -= moved
                 world.frozen[d] += moved
-            a.delivered = float(world.sanctions[s, d])
+        return [a.with_result(delivered=float(world.sanctions[s, d])) for a, s, d in zip(batch, src, dst)]
 
 
 @register_action
@@ -291,6 +319,7 @@ class LiftSanction(ActionKind):
     """Lower sanctions on the target to the given intensity (0 lifts them)."""
 
     name = "lift_sanction"
+    order = 30
 
     @classmethod
     def check_spec(cls, spec):
@@ -306,7 +335,8 @@ class LiftSanction(ActionKind):
     def apply(cls, world, batch):
         src, dst, amt = _pairs(world, batch)
         np.minimum.at(world.sanctions, (src, dst), np.clip(amt, 0, 1))
-        np.add.at(world.cooperation, (src, dst), 1.0)
+        np.add.at(world.cooperation, (src, dst), world.signals.lift_sanction)
+        return batch
 
 
 @register_action
@@ -314,9 +344,8 @@ class Diplomatic(ActionKind):
     """Diplomatic support: a summit, a joint exercise, a UN veto or a statement."""
 
     name = "diplomatic"
+    order = 60
     items = ("summit", "joint_exercise", "veto", "statement", "vote_against", "vote_for", "abstain")
-    WEIGHT = {"summit": 2.0, "joint_exercise": 2.5, "veto": 4.0, "statement": 0.5,
-              "vote_for": 1.0, "vote_against": 1.0, "abstain": 0.0}
 
     @classmethod
     def describe(cls, a, who, whom):
@@ -335,13 +364,15 @@ class Diplomatic(ActionKind):
 
     @classmethod
     def apply(cls, world, batch):
+        weight = world.signals.diplomatic
         for a in batch:
             s, d = world.index[a.actor], world.index[a.target]
-            w = cls.WEIGHT[a.item]
+            w = getattr(weight, a.item)
             if a.item == "vote_against":
                 world.hostility[s, d] += w
             else:
                 world.cooperation[s, d] += w
+        return batch
 
 
 @register_action
@@ -349,7 +380,8 @@ class EconomicSupport(ActionKind):
     """Aid, loans or discounted energy ($bn): money the target can spend on its war or economy."""
 
     name = "economic_support"
-    items = ("aid", "loan", "energy_discount")
+    order = 70
+    items = AID
 
     @classmethod
     def describe(cls, a, who, whom):
@@ -360,11 +392,11 @@ class EconomicSupport(ActionKind):
     def apply(cls, world, batch):
         src, dst, amt = _pairs(world, batch)
         np.add.at(world.aid_flow, (src, dst), amt)
+        np.add.at(world.aid_total, (src, dst, [AID_ITEM[a.item] for a in batch]), amt)
         np.add.at(world.reserves, dst, amt)
         np.add.at(world.spent, src, amt)
         np.add.at(world.cooperation, (src, dst), amt)
-        for a in batch:
-            a.delivered = a.amount
+        return [a.with_result(delivered=a.amount) for a in batch]
 
 
 @register_action
@@ -372,6 +404,7 @@ class TreatyAction(ActionKind):
     """Sign a treaty; a mutual-defence treaty obliges each party to help when the other is attacked."""
 
     name = "treaty"
+    order = 50
     items = ("mutual_defence", "partnership")
 
     @classmethod
@@ -385,13 +418,14 @@ class TreatyAction(ActionKind):
             s, d = world.index[a.actor], world.index[a.target]
             tid = f"{a.actor}-{a.target}-{a.item}"
             in_force = a.amount >= 1 or a.item == "partnership"
-            troops = 10.0 if a.item == "mutual_defence" else 0.0
+            troops = world.econ.mutual_defence_troops if a.item == "mutual_defence" else 0.0
             assistance = np.zeros(len(ITEMS))
             assistance[ITEM["troops"]] = troops
             world.treaties[tid] = {"kind": a.item, "parties": [s, d], "in_force": in_force,
                                    "assistance": assistance,
                                    "title": treaty_title(a.item, [world.names[s], world.names[d]])}
-            world.cooperation[s, d] += 8.0 if in_force else 4.0
+            world.cooperation[s, d] += world.signals.treaty_in_force if in_force else world.signals.treaty_signed
+        return batch
 
 
 @register_action
@@ -399,6 +433,7 @@ class Withdraw(ActionKind):
     """Withdraw support from the target: it gets no more aid or arms from the actor."""
 
     name = "withdraw"
+    order = 10
     items = ("aid", "arms", "all", "treaty")
 
     @classmethod
@@ -415,11 +450,12 @@ class Withdraw(ActionKind):
                 world.withdrawn_aid[s, d] = True
             if a.item in ("arms", "all"):
                 world.withdrawn_arms[s, d] = True
-            world.hostility[s, d] += 3.0
+            world.hostility[s, d] += world.signals.withdraw
             if a.item in ("treaty", "all"):
                 for t in world.treaties.values():
                     if set(t["parties"]) == {s, d}:
                         t["in_force"] = False
+        return batch
 
 
 @register_action
@@ -427,6 +463,7 @@ class Resume(ActionKind):
     """Resume support withdrawn earlier."""
 
     name = "resume"
+    order = 20
 
     @classmethod
     def describe(cls, a, who, whom):
@@ -437,7 +474,8 @@ class Resume(ActionKind):
         for a in batch:
             s, d = world.index[a.actor], world.index[a.target]
             world.withdrawn_aid[s, d] = world.withdrawn_arms[s, d] = False
-            world.cooperation[s, d] += 2.0
+            world.cooperation[s, d] += world.signals.resume
+        return batch
 
 
 @register_action
@@ -445,6 +483,7 @@ class Attack(ActionKind):
     """A strike or incursion on the target's own territory; it triggers defence treaties."""
 
     name = "attack"
+    order = 120
     items = ("troops", "missiles", "drones")
 
     @classmethod
@@ -456,13 +495,14 @@ class Attack(ActionKind):
     def apply(cls, world, batch):
         for a in batch:
             s, d = world.index[a.actor], world.index[a.target]
-            world.hostility[s, d] += 10.0
+            world.hostility[s, d] += world.signals.attack
             for tid, t in world.treaties.items():
                 if t["kind"] == "mutual_defence" and t["in_force"] and d in t["parties"]:
                     for ally in t["parties"]:
                         if ally not in (d, s):
                             world.obligations.append({"treaty": tid, "obligor": ally, "beneficiary": d,
                                                       "attacker": s, "assistance": t["assistance"]})
+        return batch
 
 
 @register_action
@@ -470,6 +510,7 @@ class Procure(ActionKind):
     """Buy arms from one's own industry with reserves ($bn): turns money (aid) into stock."""
 
     name = "procure"
+    order = 90
     items = ("shells", "drones", "missiles", "air_defence")
 
     @classmethod
@@ -479,14 +520,16 @@ class Procure(ActionKind):
 
     @classmethod
     def apply(cls, world, batch):
+        done = []
         for a in batch:
             i, k = world.index[a.actor], ITEM[a.item]
             spend = min(a.amount, world.reserves[i])
             world.reserves[i] -= spend
-            units = spend / (a.unit_price or PRICES_BN[k])
+            units = spend / (a.unit_price or world.prices[k])
             world.stocks[i, k] += units
             world.created[i, k] += units
-            a.amount, a.delivered = spend, units
+            done.append(a.with_result(amount=spend, delivered=units))
+        return done
 
 
 @register_action
@@ -494,6 +537,7 @@ class Policy(ActionKind):
     """A change of a settable field (sim.settable) by an event or inject; the model applies it."""
 
     name = "policy"
+    order = 130
 
     @classmethod
     def describe(cls, a, who, whom):
@@ -505,20 +549,20 @@ class Policy(ActionKind):
 
     @classmethod
     def apply(cls, world, batch):
-        return None
+        return batch
 
 
-# The order in which kinds apply within a step: politics first, then money, then arms.
-APPLY_ORDER = ("withdraw", "resume", "lift_sanction", "sanction", "treaty", "diplomatic",
-               "economic_support", "payment", "procure", "dual_use_trade", "arms_transfer", "attack")
+def apply_all(world: World, actions: list[Action]) -> list[Action]:
+    """Apply a step's actions, each kind's batch at once, kinds by their `order`; blocked ones are not applied.
 
-
-def apply_all(world: World, actions: list[Action]) -> None:
-    """Apply a step's actions: each kind's batch at once, kinds in APPLY_ORDER."""
-    by_kind: dict[str, list[Action]] = {}
-    for a in actions:
-        by_kind.setdefault(a.kind, []).append(a)
-    for kind in APPLY_ORDER + tuple(k for k in by_kind if k not in APPLY_ORDER):
-        live = [a for a in by_kind.get(kind, ()) if not a.blocked]
-        if live:
-            ACTION_KINDS[kind].apply(world, live)
+    Returns the records to log, in the order given (each with its result)."""
+    by_kind: dict[str, list[int]] = {}
+    for n, a in enumerate(actions):
+        if not a.blocked:
+            by_kind.setdefault(a.kind, []).append(n)
+    logged = list(actions)
+    for kind in sorted(by_kind, key=lambda k: ACTION_KINDS[k].order):
+        done = ACTION_KINDS[kind].apply(world, [actions[n] for n in by_kind[kind]])
+        for n, record in zip(by_kind[kind], done):
+            logged[n] = record
+    return logged

@@ -7,14 +7,18 @@ model, decorated with `@register_doctrine`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.actions import UNITS, Action, prose_name
-from sim.world import ITEM, PRICES_BN, World
+from sim.world import ITEM, World
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Actor
 
 DOCTRINES: dict[str, type["Doctrine"]] = {}
 
@@ -34,7 +38,7 @@ class Context:
     needs: np.ndarray          # (n, K) units each belligerent lacks for `reserve_months` of fire
     burn: np.ndarray           # (n, K) monthly fire each belligerent wants
     rng: np.random.Generator
-    doctrines: list["Doctrine"]
+    doctrine_of: Callable[[int], "Doctrine"]   # the doctrine actor i holds now (its agent's)
     belligerent: np.ndarray    # (n,) bool: fights in some theater (computed once a step)
 
     def name(self, i: int) -> str:
@@ -50,7 +54,13 @@ class Context:
 
 
 class Params(BaseModel):
+    """What every doctrine declares: the fire it keeps in stock, and when it blocks a coalition's sanctions."""
+
     model_config = ConfigDict(extra="forbid")
+    reserve_months: float = Field(3.0, gt=0, le=24, description="months of fire it wants in stock when it fights "
+                                                                "(modelling assumption)")
+    veto_above: float = Field(0.3, ge=-1, le=1, description="as a coalition member: block sanctions on a target "
+                                                            "it likes above this affinity (modelling assumption)")
 
 
 class Doctrine:
@@ -64,12 +74,17 @@ class Doctrine:
     def __init__(self, params: BaseModel):
         self.params = params
 
+    @classmethod
+    def build(cls, params: BaseModel, actor: "Actor", world: World) -> "Doctrine":
+        """This doctrine for `actor` (its scenario entry); a doctrine that needs more of the entry overrides it."""
+        return cls(params)
+
     def decide(self, me: int, ctx: Context) -> list[Action]:
         return []
 
     def approves_sanction(self, me: int, target: int, ctx: Context) -> tuple[bool, str]:
         """As a coalition member: would it back a sanctions package on `target`?"""
-        limit = getattr(self.params, "veto_above", 0.3)
+        limit = self.params.veto_above
         a = ctx.world.affinity[me, target]
         if a > limit:
             return False, f"its affinity with {ctx.name(target)} ({a:+.2f}) is above {limit:+.2f}"
@@ -95,9 +110,9 @@ class Doctrine:
             amount = min(ctx.needs[j, k], share * w.stocks[me, k])
             if item != "troops":
                 amount = np.floor(amount)  # whole shells, drones, missiles
-            if amount < 1e-6 or (item != "troops" and amount * PRICES_BN[k] < 1e-4):
+            if amount < 1e-6 or (item != "troops" and amount * w.prices[k] < w.econ.min_delivery_bn):
                 continue
-            pay_item, pay = self.payment(me, j, ctx, amount * PRICES_BN[k], pay_with or [])
+            pay_item, pay = self.payment(me, j, ctx, amount * w.prices[k], pay_with or [])
             months = ctx.months_of_fire(j, k)
             reason = (f"{ctx.name(j)} has {months:.1f} months of {UNITS[item]} left at its rate of fire,"
                       f" and {why}")
@@ -110,7 +125,8 @@ class Doctrine:
         """The first good in `wants` that buyer j can offer, worth `value` ($bn)."""
         w = ctx.world
         can = {"food": w.food_exports[j] > 0, "oil": w.energy_exports[j] > 0,
-               "technology": w.technology[j] > w.technology[me] + 0.05, "cash": w.reserves[j] > value}
+               "technology": w.technology[j] > w.technology[me] + w.econ.technology_lead,
+               "cash": w.reserves[j] > value}
         for good in wants:
             if can.get(good):
                 return good, float(value)
@@ -130,7 +146,22 @@ class PatronParams(Params):
     detect_covert: float = Field(0.1, ge=0, le=1, description="monthly chance covert trade is detected")
     follows: str | None = Field(None, description="copy this actor's sanctions (an ally)")
     follow_share: float = Field(0.7, ge=0, le=1, description="share of the leader's intensity copied")
-    veto_above: float = Field(0.3, ge=-1, le=1, description="as a coalition member: block sanctions above this affinity")
+    aid_min_bn: float = Field(0.01, ge=0, description="least aid worth sending to one friend, $bn a month "
+                                                     "(modelling assumption)")
+    aid_weight_unneedy: float = Field(0.5, ge=0, description="a friend's share of aid is its affinity times "
+                                                             "(1 + this) if it lacks arms, times this if not "
+                                                             "(modelling assumption)")
+    follow_above: float = Field(0.05, ge=0, le=1, description="copies the leader's sanctions only above this "
+                                                              "intensity (modelling assumption)")
+    follow_margin: float = Field(0.3, ge=0, le=2, description="copies them on targets it likes less than "
+                                                              "sanction_below plus this (modelling assumption)")
+    freeze_at: float = Field(0.3, ge=0, le=1, description="intensity at which it freezes the target's assets, "
+                                                          "once (modelling assumption)")
+    secondary_level: float = Field(0.3, ge=0, le=1, description="intensity of secondary sanctions on suppliers' "
+                                                                "firms, and the least intensity on a target whose "
+                                                                "suppliers it pursues (modelling assumption)")
+    secondary_step: float = Field(0.05, ge=0, le=1, description="intensity added a month on firms of a detected "
+                                                                "covert supplier (modelling assumption)")
 
 
 @register_doctrine
@@ -151,10 +182,10 @@ class Patron(Doctrine):
         out: list[Action] = []
         friends = self.friends_at_war(me, ctx, p.friend_above, arms=False)
         if friends.size:
-            weight = w.affinity[me, friends] * ((ctx.needs[friends].sum(axis=1) > 0) + 0.5)
+            weight = w.affinity[me, friends] * ((ctx.needs[friends].sum(axis=1) > 0) + p.aid_weight_unneedy)
             weight = weight / weight.sum()
             for j, share in zip(friends, weight):
-                if p.aid_per_month * share > 0.01 and not w.withdrawn_aid[me, j]:
+                if p.aid_per_month * share > p.aid_min_bn and not w.withdrawn_aid[me, j]:
                     out.append(ctx.action(me, j, "economic_support", item="aid", amount=float(p.aid_per_month * share),
                                           reason=f"{ctx.name(j)} is at war and is a partner (affinity "
                                                  f"{w.affinity[me, j]:+.2f})"))
@@ -169,8 +200,8 @@ class Patron(Doctrine):
         want: dict[int, tuple[float, str]] = {}
         if p.follows and p.follows in w.index:
             lead = w.index[p.follows]
-            for t in np.flatnonzero(w.sanctions[lead] > 0.05):
-                if t != me and w.affinity[me, t] < p.sanction_below + 0.3:
+            for t in np.flatnonzero(w.sanctions[lead] > p.follow_above):
+                if t != me and w.affinity[me, t] < p.sanction_below + p.follow_margin:
                     want[t] = (w.sanctions[lead, t] * p.follow_share,
                                f"it follows {ctx.name(lead)}, which sanctions {ctx.name(t)}")
             return want
@@ -186,19 +217,20 @@ class Patron(Doctrine):
             now = w.sanctions[me, t]
             if now < target_level - 1e-9:
                 level = min(target_level, now + p.sanction_step) if not p.follows else target_level
-                item = "asset_freeze" if now < 0.3 <= level else "banks"   # assets are frozen once
+                item = "asset_freeze" if now < p.freeze_at <= level else "banks"   # assets are frozen once
                 out.append(ctx.action(me, t, "sanction", item=item, amount=float(level), reason=why))
         if p.secondary and not p.follows:
-            targets = [t for t in range(w.n) if w.sanctions[me, t] >= 0.3]
+            targets = [t for t in range(w.n) if w.sanctions[me, t] >= p.secondary_level]
             for t in targets:
                 for s in np.flatnonzero(w.last_arms[:, t] > 0):
-                    if s != me and w.affinity[me, s] < p.secondary_below and w.sanctions[me, s] < 0.3:
-                        out.append(ctx.action(me, s, "sanction", item="firms", amount=0.3, secondary=True,
+                    if s != me and w.affinity[me, s] < p.secondary_below and w.sanctions[me, s] < p.secondary_level:
+                        out.append(ctx.action(me, s, "sanction", item="firms", amount=p.secondary_level,
+                                              secondary=True,
                                               reason=f"{ctx.name(s)} delivered arms to {ctx.name(t)}, "
                                                      "which it sanctions"))
                 for s in np.flatnonzero(w.last_covert[:, t] > 0):
-                    if s != me and w.sanctions[me, s] < 0.3 and ctx.rng.random() < p.detect_covert:
-                        level = min(0.3, w.sanctions[me, s] + 0.05)
+                    if s != me and w.sanctions[me, s] < p.secondary_level and ctx.rng.random() < p.detect_covert:
+                        level = min(p.secondary_level, w.sanctions[me, s] + p.secondary_step)
                         out.append(ctx.action(me, s, "sanction", item="firms", amount=float(level), secondary=True,
                                               reason=f"it detected firms in {ctx.name(s)} selling dual-use "
                                                      f"goods to {ctx.name(t)}"))
@@ -225,7 +257,11 @@ class Ally(Patron):
 
 
 class CoalitionParams(PatronParams):
-    pass
+    qmv_members: float = Field(0.55, ge=0, le=1, description="under qmv: least share of members in favour "
+                                                             "(TEU art. 16(4))")
+    qmv_gdp: float = Field(0.65, ge=0, le=1, description="under qmv: least share of the members' GDP in favour "
+                                                         "(the treaty counts population; GDP is a modelling "
+                                                         "assumption)")
 
 
 @register_doctrine
@@ -246,16 +282,26 @@ class Coalition(Patron):
         self.members = members or []
         self.rule = rule
 
+    @classmethod
+    def build(cls, params, actor, world):
+        return cls(params, [world.index[m] for m in actor.members], actor.decision_rule)
+
     def decide(self, me, ctx):
         out = super().decide(me, ctx)
-        blocks = []
+        if not self.members:
+            return out
+        decided, vetoes = [], []
         for a in out:
-            if a.kind == "sanction" and self.members:
-                blocks += self.vote_on(me, a, ctx)
-        return out + blocks
+            if a.kind == "sanction":
+                a, blocking = self.vote_on(me, a, ctx)
+                vetoes += blocking
+            decided.append(a)
+        return decided + vetoes
 
-    def vote_on(self, me: int, a: Action, ctx: Context) -> list[Action]:
-        """Members vote on a sanctions package; a blocked package is logged, not applied.
+    def vote_on(self, me: int, a: Action, ctx: Context) -> tuple[Action, list[Action]]:
+        """Members vote on a sanctions package: the package as decided, and the members' vetoes.
+
+        A blocked package is logged, not applied.
 
         Each member that blocks it is logged as shielding the target (a diplomatic veto),
         which draws the two together under the interest-driven rule."""
@@ -263,7 +309,7 @@ class Coalition(Patron):
         t = w.index[a.target]
         no, why = [], []
         for m in self.members:
-            ok, reason = ctx.doctrines[m].approves_sanction(m, t, ctx)
+            ok, reason = ctx.doctrine_of(m).approves_sanction(m, t, ctx)
             if not ok:
                 no.append(m)
                 why.append(f"{ctx.name(m)}: {reason}")
@@ -273,32 +319,44 @@ class Coalition(Patron):
             passed = not no
         elif self.rule == "qmv":
             gdp = w.economy[members]
-            passed = yes.mean() >= 0.55 and gdp[yes].sum() >= 0.65 * gdp.sum()
+            passed = yes.mean() >= self.params.qmv_members and gdp[yes].sum() >= self.params.qmv_gdp * gdp.sum()
         else:
             passed = yes.mean() > 0.5
         names = ", ".join(ctx.name(m) for m in no)
         if not passed:
-            a.blocked = True
-            a.outcome = f"blocked under {self.rule} by {names}"
-            a.reason += "; " + "; ".join(why)
             package = f"{ctx.name(me)}'s sanctions package"
-            return [ctx.action(m, t, "diplomatic", item="veto", detail=package,
-                               reason=f"its affinity with {ctx.name(t)} ({w.affinity[m, t]:+.2f}) is "
-                                      f"above its limit") for m in no]
+            blocked = a.with_result(blocked=True, outcome=f"blocked under {self.rule} by {names}",
+                                    reason=a.reason + "; " + "; ".join(why))
+            return blocked, [ctx.action(m, t, "diplomatic", item="veto", detail=package,
+                                        reason=f"its affinity with {ctx.name(t)} ({w.affinity[m, t]:+.2f}) is "
+                                               f"above its limit") for m in no]
         if no:
-            a.outcome = f"passed under {self.rule} over the objections of {names}"
-        return []
+            a = a.with_result(outcome=f"passed under {self.rule} over the objections of {names}")
+        return a, []
 
 
 class BelligerentParams(Params):
-    reserve_months: float = Field(3.0, gt=0, le=24, description="months of fire it wants in stock")
     procure_share: float = Field(0.3, ge=0, le=1, description="share of reserves spent on arms a month")
     procure_items: list[str] = Field(default_factory=lambda: ["shells", "drones"])
     surge: float = Field(1.0, ge=0, le=10, description="extra output it can buy, as a multiple of its monthly production")
     market_bn: float = Field(0.0, ge=0, description="$bn a month it can spend on arms bought abroad, at market_markup")
-    market_markup: float = Field(1.5, ge=1, le=10, description="price of arms bought abroad relative to PRICES_BN")
+    market_markup: float = Field(1.5, ge=1, le=10, description="price of arms bought abroad relative to "
+                                                               "economy.prices_bn")
     summit_every: int = Field(6, ge=1, description="months between summits with its closest partner")
     discount_energy: float = Field(0.0, ge=0, le=1, description="share of energy exports offered at a discount to hedgers")
+    purchase_min_bn: float = Field(0.001, ge=0, description="least purchase of arms worth making, $bn "
+                                                            "(modelling assumption)")
+    partner_above: float = Field(0.4, ge=-1, le=1, description="courts partners it likes above this affinity "
+                                                               "(modelling assumption)")
+    discount_pressure: float = Field(0.1, ge=0, le=1, description="offers discounts once sanction pressure on it "
+                                                                  "exceeds this (modelling assumption)")
+    buyer_above: float = Field(-0.2, ge=-1, le=1, description="discounted energy goes only to buyers it likes "
+                                                              "above this (modelling assumption)")
+    buyer_sanctions_below: float = Field(0.05, ge=0, le=1, description="discounted energy goes only to buyers whose "
+                                                                       "sanctions on it are below this intensity "
+                                                                       "(modelling assumption)")
+    buyer_economy_min: float = Field(1000.0, ge=0, description="discounted energy goes only to buyers whose GDP "
+                                                               "exceeds this, $bn/yr (modelling assumption)")
 
 
 @register_doctrine
@@ -321,29 +379,29 @@ class Belligerent(Doctrine):
         wanted = [i for i in p.procure_items if ctx.needs[me, ITEM[i]] > 0]
         for item in wanted:
             k = ITEM[item]
-            need_bn = ctx.needs[me, k] * PRICES_BN[k]
-            home = min(budget / len(wanted), need_bn, p.surge * w.production[me, k] * PRICES_BN[k])
-            if home > 0.001:
+            need_bn = ctx.needs[me, k] * w.prices[k]
+            home = min(budget / len(wanted), need_bn, p.surge * w.production[me, k] * w.prices[k])
+            if home > p.purchase_min_bn:
                 out.append(ctx.action(me, me, "procure", item=item, amount=float(home),
                                       reason=f"it is at war and holds {ctx.months_of_fire(me, k):.1f} "
                                              f"months of {UNITS[item]}"))
             left_bn = (need_bn - home) * p.market_markup
             abroad = min(budget / len(wanted) - home, p.market_bn / len(wanted), left_bn)
-            if abroad > 0.001:
+            if abroad > p.purchase_min_bn:
                 out.append(ctx.action(me, me, "procure", item=item, amount=float(abroad), detail="abroad",
-                                      unit_price=float(PRICES_BN[k] * p.market_markup),
+                                      unit_price=float(w.prices[k] * p.market_markup),
                                       reason=f"its own industry cannot meet its need for {UNITS[item]}, "
                                              "so it buys on the world market"))
         if ctx.step % p.summit_every == 0:
-            partners = np.flatnonzero((w.affinity[me] > 0.4) & ~w.at_war[me])
+            partners = np.flatnonzero((w.affinity[me] > p.partner_above) & ~w.at_war[me])
             partners = partners[partners != me]
             if partners.size:
                 j = partners[np.argmax(w.affinity[me, partners] * (w.stocks[partners].sum(axis=1) > 0) + w.power[partners])]
                 out.append(ctx.action(me, j, "diplomatic", item="summit",
                                       reason=f"it seeks arms and diplomatic cover from {ctx.name(j)}"))
-        if p.discount_energy > 0 and w.sanction_pressure[me] > 0.1 and w.energy_exports[me] > 0:
-            buyers = np.flatnonzero((w.affinity[me] > -0.2) & (w.sanctions[:, me] < 0.05) & ~w.at_war[me]
-                                    & (w.economy > 1000))
+        if p.discount_energy > 0 and w.sanction_pressure[me] > p.discount_pressure and w.energy_exports[me] > 0:
+            buyers = np.flatnonzero((w.affinity[me] > p.buyer_above) & (w.sanctions[:, me] < p.buyer_sanctions_below)
+                                    & ~w.at_war[me] & (w.economy > p.buyer_economy_min))
             buyers = buyers[buyers != me]
             for j in buyers:
                 amount = p.discount_energy * w.energy_exports[me] / len(buyers)
@@ -390,6 +448,8 @@ class CovertParams(Params):
     open_below: float = Field(0.3, ge=0, le=1, description="sends open arms only if its reputation concern is below this")
     arms_share: float = Field(0.01, ge=0, le=1)
     exercise_every: int = Field(12, ge=1, description="months between joint exercises with its closest partner")
+    partner_above: float = Field(0.4, ge=-1, le=1, description="holds exercises only with a partner it likes above "
+                                                               "this (modelling assumption)")
 
 
 @register_doctrine
@@ -418,7 +478,7 @@ class CovertPartner(Doctrine):
                                       reason=f"{ctx.name(j)} is a partner at war, and open arms would cost "
                                              f"its reputation (concern {w.reputation[me]:.2f})"))
         if ctx.step % p.exercise_every == 0:
-            partners = np.flatnonzero(w.affinity[me] > 0.4)
+            partners = np.flatnonzero(w.affinity[me] > p.partner_above)
             partners = partners[partners != me]
             if partners.size:
                 j = partners[np.argmax(w.affinity[me, partners])]
@@ -430,7 +490,6 @@ class CovertPartner(Doctrine):
 class HedgerParams(Params):
     trade_above: float = Field(0.5, ge=-1, le=1, description="sells dual-use goods to a belligerent friend above this")
     trade_per_month: float = Field(0.05, ge=0)
-    veto_above: float = Field(0.3, ge=-1, le=1)
 
 
 @register_doctrine
@@ -455,8 +514,10 @@ class Hedger(Doctrine):
         return out
 
 
-def make_doctrine(name: str, params: dict, **kw) -> Doctrine:
-    cls = DOCTRINES[name]
-    p = cls.Params.model_validate(params)
-    return cls(p, **kw) if kw else cls(p)
-
+def build_doctrine(actor: "Actor", world: World, name: str | None = None,
+                   params: dict | None = None) -> Doctrine:
+    """The one way a doctrine is made: actor's own (its scenario entry's `doctrine` and `doctrine_params`),
+    or doctrine `name` with `params` (a switch during a run). Coalition members come from the entry."""
+    cls = DOCTRINES[name or actor.doctrine]
+    given = actor.doctrine_params if name is None else (params or {})
+    return cls.build(cls.Params.model_validate(given), actor, world)

@@ -13,19 +13,18 @@ import numpy as np
 import pandas as pd
 
 from sim import blocs as bloc_rules
-from sim.actions import ACTION_KINDS, UNITS, Action, apply_all, prose_name
+from sim import economy, theaters, votes
+from sim.actions import ACTION_KINDS, Action, apply_all, prose_name
 from sim.agents import Country
 from sim.alignment import RULES, Signals, make_rule
-from sim.doctrines import Context, make_doctrine
+from sim.doctrines import Context, Doctrine, build_doctrine
 from sim.errors import UserError
 from sim.events import EventLog
 from sim.scenario import Scenario, unknown
 from sim.scenario.schema import ITEMS, ActionSpec
 from sim.settable import Change, check_now, doctrine_in_force
-from sim.world import ITEM, build_world
-from sim.votes import record_check
-
-K = len(ITEMS)
+from sim.summary import summarize
+from sim.world import build_world
 
 
 class BlocModel(mesa.Model):
@@ -40,14 +39,8 @@ class BlocModel(mesa.Model):
             raise UserError(f"--alignment: {unknown('rule', self.rule_name, RULES)}")
         params = scenario.alignment.params if self.rule_name == scenario.alignment.rule else {}
         self.alignment = make_rule(self.rule_name, params, scenario, w)
-        self.doctrines = []
-        for i, (aid, actor) in enumerate(scenario.actors.items()):
-            kw = {}
-            if actor.doctrine == "coalition":
-                kw = {"members": [w.index[m] for m in actor.members], "rule": actor.decision_rule}
-            doctrine = make_doctrine(actor.doctrine, actor.doctrine_params, **kw)
-            self.doctrines.append(doctrine)
-            Country(self, aid, i, doctrine, actor.kind)
+        self.countries = [Country(self, aid, i, build_doctrine(actor, w), actor.kind)
+                          for i, (aid, actor) in enumerate(scenario.actors.items())]   # by actor index
         self.west = [w.index[a] for a in scenario.poles.get("west", [])]
         self.east = [w.index[a] for a in scenario.poles.get("east", [])]
         self.theaters = {tid: t.model_copy(deep=True) for tid, t in scenario.theaters.items()}
@@ -73,17 +66,16 @@ class BlocModel(mesa.Model):
         w.begin_step()
         self.pending = []
         self._fire_events()
-        self._produce()
+        economy.produce(w)
         self._fulfil_obligations()
         ctx = self._context()
         t1 = time.perf_counter()
         self.agents.do("decide", ctx)
         t2 = time.perf_counter()
-        apply_all(w, self.pending)
-        self.events.extend(self.pending)
-        self._resolve_theaters()
+        self.events.extend(apply_all(w, self.pending))
+        theaters.resolve(w, self.theaters, self.rng)
         self._hold_votes()
-        self._economies()
+        economy.respond(w)
         self.alignment.update(w, Signals(w.cooperation, w.hostility, w.sanctions), self.rng)
         self._read_blocs()
         self._record()
@@ -101,24 +93,26 @@ class BlocModel(mesa.Model):
     # ------------------------------------------------------------------ pieces
     def _compute_burn(self) -> None:
         """Monthly fire each belligerent wants, summed over its theaters."""
-        w = self.world
-        self.burn = np.zeros((w.n, K))
-        for t in self.theaters.values():
-            if not t.active:
-                continue
-            self.burn[w.index[t.attacker]] += [getattr(t.attacker_burn, k) for k in ITEMS]
-            self.burn[w.index[t.defender]] += [getattr(t.defender_burn, k) for k in ITEMS]
+        self.burn = theaters.burn_table(self.world, self.theaters)
 
     def needs(self) -> np.ndarray:
         """(n, K) units each belligerent lacks for the months of fire its doctrine wants in stock."""
-        reserve = np.array([getattr(d.params, "reserve_months", 3.0) for d in self.doctrines])
+        reserve = np.array([c.doctrine.params.reserve_months for c in self.countries])
         return np.maximum(self.burn * reserve[:, None] - self.world.stocks, 0.0)
+
+    def doctrine_of(self, index: int) -> Doctrine:
+        """The doctrine actor `index` holds now (it lives on the actor's agent)."""
+        return self.countries[index].doctrine
+
+    def set_doctrine(self, index: int, name: str) -> None:
+        """Switch actor `index` to doctrine `name`, with that doctrine's default parameters."""
+        actor = self.spec.actors[self.world.ids[index]]
+        self.countries[index].doctrine = build_doctrine(actor, self.world, name, {})
 
     def _context(self) -> Context:
         w = self.world
         return Context(world=w, step=w.step, date=self.month, needs=self.needs(), burn=self.burn,
-                       rng=self.rng, doctrines=self.doctrines,
-                       belligerent=w.belligerents())
+                       rng=self.rng, doctrine_of=self.doctrine_of, belligerent=w.belligerents())
 
     def inject(self, item: Action | ActionSpec | Change | str) -> None:
         """Queue a scenario event (by id), an action or a settable-field change; it applies at the next step.
@@ -169,8 +163,7 @@ class BlocModel(mesa.Model):
             else:
                 spec = item if isinstance(item, ActionSpec) else None
                 act = self._action_from_spec(spec, "inject", "") if spec else item
-                act.source = "inject"
-                self.pending.append(act)
+                self.pending.append(act.with_result(source="inject"))
         for eid, e, source in due:
             for spec in e.actions:
                 self.pending.append(self._action_from_spec(spec, source, e.description))
@@ -184,19 +177,6 @@ class BlocModel(mesa.Model):
     def _action_from_spec(self, spec: ActionSpec, source: str, why: str) -> Action:
         """The record of an action a scenario event or an inject wrote (both checked before)."""
         return Action(step=self.world.step, date=self.month, event=why, source=source, **spec.model_dump())
-
-    def set_doctrine(self, index: int, name: str) -> None:
-        """Switch actor ``index`` to doctrine ``name`` (its default parameters); the one place it happens."""
-        self.doctrines[index] = make_doctrine(name, {})
-        for agent in self.agents:
-            if agent.index == index:
-                agent.doctrine = self.doctrines[index]
-
-    def _produce(self) -> None:
-        w = self.world
-        made = w.production * (1.0 - 0.5 * w.sanction_pressure)[:, None]
-        w.stocks += made
-        w.created += made
 
     def _fulfil_obligations(self) -> None:
         """Treaty partners of an attacked party send the promised assistance 'without delay'."""
@@ -213,92 +193,11 @@ class BlocModel(mesa.Model):
                                f"{w.treaties[ob['treaty']]['kind'].replace('_', '-')} treaty"))
         w.obligations.clear()
 
-    def _resolve_theaters(self) -> None:
-        w = self.world
-        for tid, t in self.theaters.items():
-            if not t.active:
-                continue
-            a, d = w.index[t.attacker], w.index[t.defender]
-            power = []
-            for side, other in ((a, d), (d, a)):
-                tempo = self.burn_of(t, side)
-                tempo[ITEM["troops"]] += w.deployed[side]          # foreign troops fight too
-                fired = np.minimum(w.stocks[side] * t.ration, tempo)
-                fired[ITEM["troops"]] = min(w.stocks[side, ITEM["troops"]], tempo[ITEM["troops"]])
-                troops = fired[ITEM["troops"]]
-                fired[ITEM["troops"]] = 0.0
-                strikes = fired[ITEM["drones"]] + fired[ITEM["missiles"]]
-                intercept = min(w.stocks[other, ITEM["air_defence"]], strikes * t.interception)
-                w.stocks[other, ITEM["air_defence"]] -= intercept
-                w.fired[other, ITEM["air_defence"]] += intercept
-                hit = 1.0 - (intercept / strikes if strikes > 0 else 0.0)
-                value = (t.weights.get("shells", 0) * fired[ITEM["shells"]]
-                         + hit * (t.weights.get("drones", 0) * fired[ITEM["drones"]]
-                                  + t.weights.get("missiles", 0) * fired[ITEM["missiles"]])
-                         + t.weights.get("troops", 0) * troops)
-                w.stocks[side] -= fired
-                loss = t.troop_loss * troops
-                w.stocks[side, ITEM["troops"]] -= loss
-                if troops > 0:
-                    w.deployed[side] *= 1.0 - loss / troops
-                fired[ITEM["troops"]] = loss
-                w.fired[side] += fired
-                power.append(value)
-            att, dfd = power[0], power[1] * t.defender_advantage
-            ratio = np.log((att + 1.0) / (dfd + 1.0))
-            change = t.speed * np.tanh(ratio) + t.noise * self.rng.standard_normal()
-            w.fronts[tid] = float(np.clip(w.fronts[tid] + change, 0.0, 100.0))
-
-    def burn_of(self, theater, side: int) -> np.ndarray:
-        burn = theater.attacker_burn if self.world.ids[side] == theater.attacker else theater.defender_burn
-        return np.array([getattr(burn, k) for k in ITEMS])
-
     def _hold_votes(self) -> None:
-        s, w, u = self.spec, self.world, self.spec.un
-        for vid, v in s.votes.items():
-            if s.when(v) != w.step:
-                continue
-            t = w.index[v.condemns]
-            x = w.affinity[:, t] - u.reputation_weight * w.reputation
-            result = {"for": [], "against": [], "abstain": []}
-            acts = []
-            voters = [w.index[a] for a in v.members] if v.members else np.flatnonzero(w.un_member)
-            for i in voters:
-                choice, item, why = self._vote(i, t, x[i])
-                result[choice].append(w.ids[i])
-                acts.append(Action(step=w.step, date=self.month, actor=w.ids[i], target=w.ids[t], kind="diplomatic",
-                                   item=item, detail=v.title, reason=why, source=f"vote:{vid}"))
-            vetoed = [a for a in result["against"] if v.body == "security_council" and w.veto[w.index[a]]]
-            for a in vetoed:
-                acts.append(Action(step=w.step, date=self.month, actor=a, target=w.ids[t], kind="diplomatic",
-                                   item="veto", detail=v.title, source=f"vote:{vid}",
-                                   reason=f"it is a permanent member close to {prose_name(w.names[t])}"))
-            apply_all(w, acts)
-            self.events.extend(acts)
-            self.votes.append({"id": vid, "title": v.title, "step": w.step, "date": self.month,
-                               "condemns": v.condemns, "body": v.body, **result,
-                               "adopted": not vetoed and len(result["for"]) > len(result["against"]),
-                               "vetoed_by": vetoed, "record": {k: list(x) for k, x in v.record.items()}})
-
-    def _vote(self, i: int, t: int, score: float) -> tuple[str, str, str]:
-        """(choice, action item, reason) of actor i on a resolution condemning t (README: UN votes)."""
-        w, u = self.world, self.spec.un
-        if i == t:
-            return "against", "vote_for", "the resolution condemns it"
-        name, aff, rep = prose_name(w.names[t]), w.affinity[i, t], w.reputation[i]
-        standing = f" and it cares about its standing (reputation concern {rep:.1f})" if rep >= 0.3 else ""
-        if score > u.against_above:
-            return "against", "vote_for", f"it is close to {name} (affinity {aff:+.2f})"
-        if score < u.for_below:
-            return "for", "vote_against", f"its ties to {name} are weak (affinity {aff:+.2f}){standing}"
-        return "abstain", "abstain", (f"it wants to keep its ties to {name} (affinity {aff:+.2f}) "
-                                      f"without openly backing it{standing}")
-
-    def _economies(self) -> None:
-        w = self.world
-        pressure = w.sanction_pressure
-        w.damage = np.clip(w.damage + 0.01 * pressure - 0.02 * w.damage * (pressure < 0.05), 0.0, 0.6)
-        w.spent += (w.sanctions * w.economy[None, :]).sum(axis=1) * 1e-5  # lost trade for the sender
+        for vid, v in votes.due(self.spec, self.world.step):
+            acts, record = votes.hold(self.world, vid, v, self.spec.un, self.month)
+            self.events.extend(apply_all(self.world, acts))
+            self.votes.append(record)
 
     def _read_blocs(self) -> None:
         w = self.world
@@ -346,41 +245,4 @@ class BlocModel(mesa.Model):
         return [g for g in groups if len(g) > 1], [g[0] for g in groups if len(g) == 1]
 
     def summary(self) -> dict:
-        w = self.world
-        blocs, nonaligned = self.bloc_lists()
-        coh = bloc_rules.cohesion(w.affinity, self.labels)
-        total_flows = {}
-        for r in self.rows:
-            for item in ITEMS:
-                total_flows[item] = total_flows.get(item, 0.0) + r[f"arms_{item}"]
-        top = []
-        flows = np.zeros((w.n, w.n, K))
-        for a in self.events:
-            if a.kind == "arms_transfer" and a.delivered:
-                flows[w.index[a.actor], w.index[a.target], ITEM[a.item]] += a.delivered
-        for s, d, k in zip(*np.nonzero(flows)):
-            top.append({"from": w.ids[s], "to": w.ids[d], "item": ITEMS[k], "amount": float(flows[s, d, k]),
-                        "units": UNITS[ITEMS[k]]})
-        aid = [{"from": a.actor, "to": a.target, "item": a.item, "bn": a.amount} for a in self.events
-               if a.kind == "economic_support"]
-        aid_totals: dict[tuple, float] = {}
-        for x in aid:
-            aid_totals[(x["from"], x["to"], x["item"])] = aid_totals.get((x["from"], x["to"], x["item"]), 0) + x["bn"]
-        return {
-            "scenario": self.spec.name, "seed": self.seed, "steps": w.step,
-            "start": self.spec.start, "end": self.month, "alignment_rule": self.rule_name,
-            "blocs": blocs, "nonaligned": nonaligned,
-            "cohesion": [round(coh[int(self.labels[w.index[b[0]]])], 4) for b in blocs],
-            "polarization": round(self.rows[-1]["polarization"], 4),
-            "lean": {a: round(float(x), 4) for a, x in zip(w.ids, self.leans)},
-            "front": {tid: round(f, 3) for tid, f in w.fronts.items()},
-            "votes": [{**{k: v[k] for k in ("id", "title", "date", "body", "condemns", "for", "against",
-                                            "abstain", "adopted", "vetoed_by", "record")},
-                       "record_check": record_check(v) if v["record"] else None} for v in self.votes],
-            "arms_flows": sorted(top, key=lambda x: -x["amount"]),
-            "aid_flows": [{"from": f, "to": t, "item": i, "bn": round(v, 3)}
-                          for (f, t, i), v in sorted(aid_totals.items(), key=lambda kv: -kv[1])],
-            "sanction_pressure": {a: round(float(p), 4) for a, p in zip(w.ids, w.sanction_pressure) if p > 0.005},
-            "events_logged": len(self.events),
-        }
-
+        return summarize(self)

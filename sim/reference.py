@@ -12,14 +12,17 @@ from pydantic_core import PydanticUndefined
 from sim.actions import ACTION_KINDS
 from sim.alignment import RULES
 from sim.doctrines import DOCTRINES
+from sim.scenario.schema import (ActionSpec, Actor, AlignmentConfig, BlocConfig, Diplomacy, Economy, Event,
+                                 KeyParameter, Landscape, Prices, Sanction, Scenario, Signals, Stocks, Theater,
+                                 Treaty, UNConfig, Vote)
 from sim.settable import FIELDS
-from sim.scenario.schema import (ActionSpec, Actor, AlignmentConfig, BlocConfig, Event, KeyParameter, Landscape,
-                                 Sanction, Scenario, Stocks, Theater, Treaty, UNConfig, Vote)
 
 SECTIONS = [(Scenario, "top level"), (Actor, "actors.ID"), (Stocks, "stocks / production / burn / assistance"),
             (Theater, "theaters.ID"), (Event, "events.ID"), (ActionSpec, "events.ID.actions[]"),
             (Vote, "votes.ID"), (Treaty, "treaties.ID"), (Sanction, "sanctions[]"),
-            (AlignmentConfig, "alignment"), (BlocConfig, "blocs"), (UNConfig, "un"), (Landscape, "landscape"),
+            (AlignmentConfig, "alignment"), (BlocConfig, "blocs"), (UNConfig, "un"),
+            (Signals, "signals"), (Diplomacy, "signals.diplomatic"), (Economy, "economy"),
+            (Prices, "economy.prices_bn"), (Landscape, "landscape"),
             (KeyParameter, "key_parameters (each entry)")]
 
 

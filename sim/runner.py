@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from sim.model import BlocModel
 from sim.scenario import Scenario, load_scenario
+from sim.scenario.schema import ITEMS
 
 
 def simulate(scenario: Scenario | str | Path, seed: int = 0, steps: int | None = None,
@@ -38,17 +37,13 @@ def outcomes(model: BlocModel) -> dict[str, Any]:
     for tid, front in w.fronts.items():
         out[f"front.{tid}"] = front
     pressure = w.sanction_pressure
-    covert = np.zeros(w.n)
-    for a in model.events:
-        if a.kind == "dual_use_trade":
-            covert[w.index[a.actor]] += a.amount
+    covert = w.covert_total.sum(axis=1)
     for i, aid in enumerate(w.ids):
         out[f"lean.{aid}"] = float(model.leans[i])
         out[f"bloc.{aid}"] = int(model.labels[i])
         out[f"pressure.{aid}"] = float(pressure[i])
         out[f"covert_total.{aid}"] = float(covert[i])
         out[f"reputation_cost.{aid}"] = float(w.reputation_cost[i])
-    totals = model.series()[[f"arms_{k}" for k in ("shells", "drones", "missiles", "air_defence", "troops")]].sum()
-    for name, value in totals.items():
-        out[f"total.{name}"] = float(value)
+    for item, value in zip(ITEMS, w.arms_total.sum(axis=(0, 1))):
+        out[f"total.arms_{item}"] = float(value)
     return out

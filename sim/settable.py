@@ -135,8 +135,7 @@ def _index(model: "BlocModel", p: SetPath) -> int:
 
 def doctrine_in_force(model: "BlocModel", actor_id: str):
     """The doctrine an actor decides by now (after any switch)."""
-    i = model.world.index[actor_id]
-    return next(a.doctrine for a in model.agents if a.index == i)
+    return model.doctrine_of(model.world.index[actor_id])
 
 
 @register_settable

@@ -6,18 +6,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.scenario.schema import ITEMS, Scenario
+from sim.scenario.schema import AID, ITEMS, Economy, Scenario, Signals
 
 K = len(ITEMS)
 ITEM = {name: k for k, name in enumerate(ITEMS)}
-PRICES_BN = np.array([
-    3.0e-6,   # shell: ~$3,000 a round (modelling assumption, order of magnitude)
-    2.8e-4,   # drone: $1.7bn for ~6,000 Shaheds a year at Alabuga (FACTS.md) -> ~$0.28M each
-    1.5e-3,   # missile: ~$1.5M for a short-range ballistic missile (modelling assumption)
-    1.0e-3,   # air-defence interceptor: ~$1M (modelling assumption)
-    2.0e-2,   # troops: $20M per thousand per month, pay and upkeep (modelling assumption)
-])
-"""Value of one unit of each item in $bn, used to weigh transfers against payments."""
+AID_ITEM = {name: k for k, name in enumerate(AID)}
 
 
 @dataclass
@@ -61,14 +54,21 @@ class World:
     deployed: np.ndarray            # (n,) foreign troops (thousands) sent to this actor, who fight on top of its tempo
     last_arms: np.ndarray           # (n, n) $bn of arms delivered last step (what doctrines can see)
     last_covert: np.ndarray         # (n, n) $bn of dual-use trade last step
+    # running totals since the start, kept where actions are applied (summary, outcomes and cards read them)
+    arms_total: np.ndarray          # (n, n, K) units delivered
+    aid_total: np.ndarray           # (n, n, len(AID)) $bn of economic support, by kind
+    covert_total: np.ndarray        # (n, n) $bn of dual-use trade
     step: int = 0
     index: dict[str, int] = field(default_factory=dict)
     treaties: dict[str, dict] = field(default_factory=dict)
     obligations: list[dict] = field(default_factory=list)
     fronts: dict[str, float] = field(default_factory=dict)
+    signals: Signals = field(default_factory=Signals)   # the scenario's `signals:` (what each action signals)
+    econ: Economy = field(default_factory=Economy)      # the scenario's `economy:` (figures and prices)
 
     def __post_init__(self) -> None:
         self.index = {a: i for i, a in enumerate(self.ids)}
+        self.prices = np.array([getattr(self.econ.prices_bn, k) for k in ITEMS])   # (K,) $bn per unit
 
     @property
     def n(self) -> int:
@@ -81,19 +81,20 @@ class World:
 
     @property
     def power(self) -> np.ndarray:
-        """Composite power: half economic share, half military share, plus a nuclear premium."""
+        """Composite power: economic share and military share, weighted, plus a nuclear premium (`economy:`)."""
+        e = self.econ
         econ = self.economy / self.economy.sum()
         mil = self.military / max(self.military.sum(), 1e-9)
-        return 0.5 * econ + 0.5 * mil + 0.02 * self.nuclear
+        return e.power_economic * econ + e.power_military * mil + e.nuclear_premium * self.nuclear
 
     @property
     def sanction_pressure(self) -> np.ndarray:
         """Per target: intensity of sanctions weighted by each sender's economic weight, 0..1."""
         weight = self.economy / self.economy.sum()
-        return np.clip(weight @ self.sanctions * 2.0, 0.0, 1.0)
+        return np.clip(weight @ self.sanctions * self.econ.pressure_scale, 0.0, 1.0)
 
     def begin_step(self) -> None:
-        self.last_arms = self.arms_flow @ PRICES_BN
+        self.last_arms = self.arms_flow @ self.prices
         self.last_covert = self.covert_flow.copy()
         for arr in (self.arms_flow, self.aid_flow, self.covert_flow, self.payment_flow,
                     self.cooperation, self.hostility, self.fired, self.created):
@@ -152,6 +153,8 @@ def build_world(s: Scenario) -> World:
         payment_flow=zeros_nn(), cooperation=zeros_nn(), hostility=zeros_nn(),
         fired=np.zeros((n, K)), created=np.zeros((n, K)), at_war=np.zeros((n, n), bool),
         deployed=np.zeros(n), last_arms=zeros_nn(), last_covert=zeros_nn(),
+        arms_total=np.zeros((n, n, K)), aid_total=np.zeros((n, n, len(AID))), covert_total=zeros_nn(),
+        signals=s.signals, econ=s.economy,
     )
     for tid, t in s.treaties.items():
         world.treaties[tid] = {"kind": t.kind, "parties": [index[p] for p in t.parties],

@@ -34,12 +34,13 @@ def test_every_registered_action_has_a_sentence():
 def test_arms_transfer_moves_stock_and_records_flow(world):
     sup, agg = idx(world, "SUP", "AGG")
     a = act("arms_transfer", "SUP", "AGG", item="shells", amount=100_000, payment_item="food", payment_amount=0.3)
-    apply_all(world, [a])
+    logged, = apply_all(world, [a])
     assert world.stocks[sup, ITEM["shells"]] == 2_900_000
     assert world.stocks[agg, ITEM["shells"]] == 600_000
     assert world.arms_flow[sup, agg, ITEM["shells"]] == 100_000
     assert world.payment_flow[agg, sup] == pytest.approx(0.3)
-    assert a.delivered == 100_000 and a.outcome == ""
+    assert logged.delivered == 100_000 and logged.outcome == ""
+    assert a.delivered is None, "the record given is not changed: the log holds a copy with the result"
     assert world.cooperation[sup, agg] > 0
 
 
@@ -48,10 +49,10 @@ def test_short_stock_is_shared_pro_rata(world):
     world.stocks[sup, ITEM["shells"]] = 300
     a1 = act("arms_transfer", "SUP", "AGG", item="shells", amount=400)
     a2 = act("arms_transfer", "SUP", "DEF", item="shells", amount=200)
-    apply_all(world, [a1, a2])
-    assert (a1.delivered, a2.delivered) == (pytest.approx(200), pytest.approx(100))
+    l1, l2 = apply_all(world, [a1, a2])
+    assert (l1.delivered, l2.delivered) == (pytest.approx(200), pytest.approx(100))
     assert world.stocks[sup, ITEM["shells"]] == pytest.approx(0)
-    assert "only 200 available" in a1.outcome
+    assert "only 200 available" in l1.outcome
 
 
 def test_arming_one_side_is_hostile_to_the_other(world):
@@ -96,9 +97,9 @@ def test_economic_support_moves_money(world):
 def test_dual_use_trade_builds_drones_at_the_buyer_and_is_covert(world):
     agg, = idx(world, "AGG")
     a = act("dual_use_trade", "SUP", "AGG", amount=1.0)
-    apply_all(world, [a])
+    logged, = apply_all(world, [a])
     assert world.stocks[agg, ITEM["drones"]] > 0 and world.created[agg, ITEM["drones"]] > 0
-    assert a.covert and world.covert_flow[world.index["SUP"], agg] == 1.0
+    assert logged.covert and world.covert_flow[world.index["SUP"], agg] == 1.0
 
 
 def test_covert_support_costs_reputation_less_than_open_arms():
@@ -152,3 +153,47 @@ def test_diplomatic_votes_and_summits_move_signals(world):
                       act("diplomatic", "AGG", "SUP", item="summit")])
     assert world.hostility[pat, agg] > 0 and world.cooperation[agg, world.index["SUP"]] > 0
     assert np.all(world.sanctions == 0)
+
+
+def test_a_payment_is_logged_as_given_with_what_was_paid(world):
+    dfd, agg = idx(world, "DEF", "AGG")
+    a = act("payment", "DEF", "AGG", item="cash", amount=8.0)          # Defendia holds $5bn
+    logged, = apply_all(world, [a])
+    assert (logged.actor, logged.target) == ("DEF", "AGG") and logged.delivered == pytest.approx(5.0)
+    assert world.reserves[dfd] == 0 and world.reserves[agg] == pytest.approx(55.0)
+    assert (a.actor, a.target, a.delivered) == ("DEF", "AGG", None)
+
+
+def test_records_cannot_be_changed_once_made():
+    a = act("sanction", "PAT", "AGG", amount=0.5)
+    with pytest.raises(AttributeError):
+        a.blocked = True
+
+
+def test_a_new_action_kind_must_declare_its_place_in_the_order():
+    from sim.actions import ActionKind, register_action
+
+    class Undeclared(ActionKind):
+        name = "undeclared_test_kind"
+
+    with pytest.raises(TypeError, match="declare `order = N`"):
+        register_action(Undeclared)
+
+    class Clashing(ActionKind):
+        name = "clashing_test_kind"
+        order = ACTION_KINDS["sanction"].order
+
+    with pytest.raises(TypeError, match="already sanction's"):
+        register_action(Clashing)
+    assert "undeclared_test_kind" not in ACTION_KINDS and "clashing_test_kind" not in ACTION_KINDS
+
+
+def test_kinds_apply_in_their_declared_order_and_the_log_keeps_the_order_given(world):
+    """Arms bought in a month can be sent on in that month: procure applies before arms_transfer."""
+    dfd, pat = idx(world, "DEF", "PAT")
+    world.stocks[dfd, ITEM["missiles"]] = 0
+    sent, bought = apply_all(world, [act("arms_transfer", "DEF", "PAT", item="missiles", amount=1000),
+                                     act("procure", "DEF", "DEF", item="missiles", amount=1.5)])   # 1000 at $1.5M
+    assert (sent.kind, bought.kind) == ("arms_transfer", "procure")
+    assert bought.delivered == pytest.approx(1000) and sent.delivered == pytest.approx(1000)
+    assert world.stocks[pat, ITEM["missiles"]] == pytest.approx(1000)

@@ -75,16 +75,20 @@ def test_hedger_takes_no_side():
 
 # ---------------------------------------------------------------- coalitions
 
-def coalition_world(rule: str, hun_affinity: float):
+def coalition_scenario(rule: str, hun_affinity: float, **co):
     members = {m: {"name": m, "doctrine": "ally", "economy": gdp,
                    "doctrine_params": {"follows": "CO", "aid_per_month": 0, "veto_above": 0.15}}
                for m, gdp in (("M1", 3000), ("M2", 2000), ("M3", 1000), ("HUN", 200))}
     rel = make_scenario().relations + [("CO", "DEF", 0.7), ("CO", "AGG", -0.6), ("HUN", "AGG", hun_affinity),
                                        ("M1", "AGG", -0.5), ("M2", "AGG", -0.5), ("M3", "AGG", -0.5)]
     s = make_scenario(actors__CO={"name": "Coalitia", "kind": "coalition", "doctrine": "coalition",
-                                  "members": list(members), "decision_rule": rule, "economy": 5000},
+                                  "members": list(members), "decision_rule": rule, "economy": 5000, **co},
                       relations=rel, **{f"actors__{k}": v for k, v in members.items()})
-    return first_step(s)
+    return s
+
+
+def coalition_world(rule: str, hun_affinity: float):
+    return first_step(coalition_scenario(rule, hun_affinity))
 
 
 def test_unanimity_lets_one_member_block_a_sanctions_package():
@@ -101,6 +105,19 @@ def test_unanimity_passes_when_every_member_agrees():
     pkg = [a for a in acts if a.actor == "CO" and a.kind == "sanction"]
     assert len(pkg) == 1 and not pkg[0].blocked
     assert m.world.sanctions[m.world.index["CO"], m.world.index["AGG"]] > 0
+
+
+def test_a_coalition_switched_on_by_an_event_keeps_its_members_veto():
+    """Coalitia acts as a lone patron until an event makes it a coalition: from then on HUN blocks."""
+    s = coalition_scenario("unanimity", hun_affinity=0.4, doctrine="patron", doctrine_params={"sanction_step": 0.01})
+    s = s.model_copy(update={"events": make_scenario(events={"union": {
+        "description": "Coalitia's members take back control of sanctions", "step": 3,
+        "set": {"actors.CO.doctrine": "coalition"}}}).events})
+    m = BlocModel(s, seed=0).run(4)
+    pkgs = {a.step: a for a in m.events if a.actor == "CO" and a.kind == "sanction"}
+    assert not pkgs[1].blocked and not pkgs[2].blocked
+    assert pkgs[3].blocked and pkgs[3].outcome == "blocked under unanimity by HUN"
+    assert m.doctrine_of(m.world.index["CO"]).members == [m.world.index[x] for x in ("M1", "M2", "M3", "HUN")]
 
 
 def test_qualified_majority_overrides_one_small_objector():

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import build_parser, main
-from sim.commands.exercise import EXERCISE_DIR, exercises
+from sim.exercises import EXERCISE_DIR, exercises
 from sim.runner import simulate
 from sim.scenario import load_scenario
 
@@ -107,16 +107,10 @@ def test_without_the_dashboard_command_it_says_so(monkeypatch):
 
 def test_it_opens_the_scenario_in_the_dashboard(capsys, monkeypatch):
     calls = []
-
-    def register(sub):
-        p = sub.add_parser("dashboard")
-        p.add_argument("scenario", nargs="?")
-        p.add_argument("--host")
-        p.add_argument("--port", type=int)
-        p.set_defaults(func=lambda args: calls.append(args) or 0)
-
     fake = types.ModuleType("sim.commands.dashboard")
-    fake.register = register
+    fake.start = lambda scenario, host, port: calls.append(types.SimpleNamespace(
+        scenario=scenario, host=host, port=port)) or 0
+    fake.DEFAULT_HOST, fake.DEFAULT_PORT = "127.0.0.1", 8765
     monkeypatch.setitem(sys.modules, "sim.commands.dashboard", fake)
     import sim.commands
     monkeypatch.setattr(sim.commands, "dashboard", fake, raising=False)
@@ -270,7 +264,9 @@ def test_the_real_dashboard_command_accepts_what_the_exercise_passes(monkeypatch
     from sim.commands.exercise import open_dashboard
 
     calls = []
-    monkeypatch.setattr(dashboard, "run", lambda args: calls.append(args) or 0)   # do not serve
+    monkeypatch.setattr(dashboard, "start", lambda *args: calls.append(args) or 0)   # do not serve
     scenario = EXERCISE_DIR / "europe_alone" / "scenario.yaml"
     assert open_dashboard(scenario, "127.0.0.1", 8797, "europe_alone") == 0
-    assert Path(calls[0].scenario).resolve() == scenario and calls[0].host == "127.0.0.1" and calls[0].port == 8797
+    assert Path(calls[0][0]).resolve() == scenario and calls[0][1:] == ("127.0.0.1", 8797)
+    assert open_dashboard(scenario, None, None, "europe_alone") == 0
+    assert calls[1][1:] == (dashboard.DEFAULT_HOST, dashboard.DEFAULT_PORT)

@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from sim.scenario.schema import ITEMS
 from viz.components.echart import option_json
 from viz.components.eventlog import events_html, filter_events
 from viz.components.heatmap import bloc_order, heatmap_option
@@ -110,6 +111,15 @@ def test_inspector_lists_stocks_partners_and_sanctions(frame):
     assert d["partners"] and d["rivals"] and d["sanctioned_by"]
     assert all(v > 0 for _, v in d["partners"]) and all(v < 0 for _, v in d["rivals"])
     assert inspect(frame, "NOPE") is None
+
+
+def test_inspector_shows_what_a_belligerent_lacks_and_the_runs_totals(frame):
+    """The inspector's card is the model's actor card: needs from the model, totals over the run."""
+    i = frame.ids.index("UKR")
+    d = inspect(frame, "UKR")
+    assert d["needs"] and d["needs"] == [item for item, lack in zip(ITEMS, frame.needs[i]) if lack > 0]
+    assert d["arms_received"] and sum(d["arms_received"].values()) >= sum(s["received"] for s in d["stocks"])
+    assert d["aid_received_bn"] > 0
 
 
 def test_option_json_turns_nan_into_null():

@@ -10,6 +10,7 @@ message strings; nothing here raises on bad input.
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import threading
@@ -25,6 +26,7 @@ from sim.model import BlocModel
 from sim.scenario import (MISSING, Scenario, load_scenario, parse_assignment, parse_scenario, shipped_scenarios,
                           unknown, value_at)
 from sim.timeline import InjectAction, InjectEvent, Input, Run
+from sim.world import World
 from viz.layout import affinity_layout
 
 MAX_SEED = 2**32 - 1
@@ -94,6 +96,8 @@ class Frame(_ActorTables):
     vote_schedule: list[dict]   # the scenario's UN votes: id, title, body, when (step), date
     overrides: dict = field(default_factory=dict)  # the run's --set values: path -> value
     pinned: "Pinned | None" = None
+    world: World | None = None  # a copy of the world's arrays and running totals (the inspector's actor cards)
+    needs: np.ndarray | None = None  # (n, K) units each belligerent lacks (BlocModel.needs)
 
     @property
     def n(self) -> int:
@@ -398,6 +402,7 @@ class Session:
             vote_schedule=[{"id": vid, "title": v.title, "body": v.body, "when": scn.when(v),
                             "date": scn.step_to_month(scn.when(v))} for vid, v in scn.votes.items()],
             pinned=self.pinned, overrides=dict(self.settings.overrides),
+            world=copy.deepcopy(w), needs=m.needs(),
         )
 
     def _collect_events(self) -> None:

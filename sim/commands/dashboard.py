@@ -48,17 +48,21 @@ def check_port(host: str, port: int) -> None:
 
 
 def run(args) -> int:
-    scenario = args.scenario
+    return start(args.scenario, args.host, args.port)
+
+
+def start(scenario: str | None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
+    """Check the scenario and the address, then serve the dashboard until Ctrl+C."""
     if scenario is not None:
         load_scenario(scenario)  # a broken scenario stops here, with its located messages
         if Path(scenario).exists():
             scenario = str(Path(scenario).resolve())
-    check_port(args.host, args.port)
-    shown = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"blocsim dashboard: http://{shown}:{args.port}  (Ctrl+C to stop)", flush=True)
-    if args.host not in LOOPBACK:
+    check_port(host, port)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"blocsim dashboard: http://{shown}:{port}  (Ctrl+C to stop)", flush=True)
+    if host not in LOOPBACK:
         print("blocsim dashboard: listening beyond this machine; anyone on the network can open it",
               file=sys.stderr, flush=True)
     from viz.server import serve  # the dashboard is imported only here
 
-    return serve(scenario, args.host, args.port)
+    return serve(scenario, host, port)

@@ -14,84 +14,12 @@ hold further scenarios (variants) that the worksheet names.
 
 from __future__ import annotations
 
-import argparse
-import re
-from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
 
 from sim.commands.argtypes import positive_int, whole_number
 from sim.commands.run import parse_sets
 from sim.errors import UserError
-
-EXERCISE_DIR = Path(__file__).resolve().parents[2] / "exercises"
-
-
-@dataclass(frozen=True)
-class Exercise:
-    name: str
-    folder: Path
-    title: str
-
-    @property
-    def scenario(self) -> Path:
-        return self.folder / "scenario.yaml"
-
-    @property
-    def worksheet(self) -> Path:
-        return self.folder / "worksheet.md"
-
-    @property
-    def instructor(self) -> Path:
-        return self.folder / "instructor.md"
-
-    def variants(self) -> list[str]:
-        """The other scenarios in the folder (file stems), which --variant accepts."""
-        return sorted(p.stem for p in self.folder.glob("*.yaml") if p.name != "scenario.yaml")
-
-    def variant(self, name: str | None) -> Path:
-        if not name or name in ("scenario", "scenario.yaml"):
-            return self.scenario
-        stem = Path(name).stem
-        path = self.folder / f"{stem}.yaml"
-        if not path.exists():
-            known = ", ".join(["scenario", *self.variants()])
-            raise UserError(f"--variant {name}: exercise {self.name} has no scenario {stem}.yaml "
-                            f"(one of: {known})")
-        return path
-
-
-def worksheet_title(path: Path) -> str:
-    """The text of the worksheet's first Markdown heading (or the folder name)."""
-    try:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            m = re.match(r"^#{1,6}\s+(.*\S)\s*$", line)
-            if m:
-                return m.group(1)
-    except OSError:
-        pass
-    return path.parent.name
-
-
-def exercises(root: Path | None = None) -> list[Exercise]:
-    """Every folder in exercises/ that holds a scenario.yaml and a worksheet.md, by name."""
-    root = root or EXERCISE_DIR
-    found = []
-    if root.is_dir():
-        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-            if (folder / "scenario.yaml").exists() and (folder / "worksheet.md").exists():
-                found.append(Exercise(folder.name, folder, worksheet_title(folder / "worksheet.md")))
-    return found
-
-
-def find_exercise(name: str, root: Path | None = None) -> Exercise:
-    known = exercises(root)
-    for ex in known:
-        if name in (ex.name, str(ex.folder)) or Path(name).resolve() == ex.folder.resolve():
-            return ex
-    names = ", ".join(ex.name for ex in known) or "none found in exercises/"
-    raise UserError(f"exercise '{name}': no such exercise (one of: {names}; list them with: blocsim exercise)")
+from sim.exercises import EXERCISE_DIR, Exercise, exercises, find_exercise, run_watching
 
 
 def register(sub) -> None:
@@ -174,20 +102,11 @@ def open_dashboard(scenario: Path, host: str | None, port: int | None, name: str
             raise
         raise UserError(f"blocsim exercise: the dashboard is not available ({exc.name} cannot be imported); "
                         f"run the exercise headless instead: blocsim exercise {name} --no-dashboard") from None
-    parser = argparse.ArgumentParser(prog="blocsim")
-    sub = parser.add_subparsers(dest="command")
-    dashboard.register(sub)
     try:  # shown in the page's scenario picker: exercises/NAME/scenario.yaml reads better than a full path
         shown = scenario.resolve().relative_to(Path.cwd())
     except ValueError:
         shown = scenario
-    argv = ["dashboard", str(shown)]
-    if host:
-        argv += ["--host", host]
-    if port:
-        argv += ["--port", str(port)]
-    dash_args = parser.parse_args(argv)
-    return int(dash_args.func(dash_args) or 0)
+    return int(dashboard.start(str(shown), host or dashboard.DEFAULT_HOST, port or dashboard.DEFAULT_PORT) or 0)
 
 
 def parse_pairs(text: str | None, ids: list[str]) -> list[tuple[str, str]]:
@@ -215,57 +134,25 @@ def parse_actors(text: str | None, ids: list[str]) -> list[str]:
     return chosen
 
 
-def actor_card(model, aid: str) -> dict:
-    """An actor's state at the end of a run, as plain data (what `--actor` prints)."""
-    from sim.compare import bloc_of
-
-    w = model.world
-    i = w.index[aid]
-    names = dict(zip(w.ids, w.names))
-    sent: dict[str, float] = {}
-    received: dict[str, float] = {}
-    dual_use = aid_given = aid_received = 0.0
-    for a in model.events:
-        if a.blocked:
-            continue
-        if a.kind == "arms_transfer" and a.delivered:
-            if a.actor == aid:
-                sent[a.item] = sent.get(a.item, 0.0) + a.delivered
-            if a.target == aid:
-                received[a.item] = received.get(a.item, 0.0) + a.delivered
-        elif a.kind == "dual_use_trade" and a.actor == aid:
-            dual_use += a.amount
-        elif a.kind == "economic_support":
-            aid_given += a.amount if a.actor == aid else 0.0
-            aid_received += a.amount if a.target == aid else 0.0
-    on_it = {names[w.ids[s]]: round(float(w.sanctions[s, i]), 2) for s in np.flatnonzero(w.sanctions[:, i] > 0.005)}
-    return {
-        "actor": aid, "name": names[aid], "bloc": bloc_of(model)[aid],
-        "lean": float(model.leans[i]),
-        "sanction_pressure": float(w.sanction_pressure[i]),
-        "sanctioned_by": on_it,
-        "economic_damage": float(w.damage[i]),
-        "reputation_cost": float(w.reputation_cost[i]),
-        "reputation_concern": float(w.reputation[i]),
-        "arms_sent": sent, "arms_received": received,
-        "dual_use_sold_bn": dual_use, "aid_given_bn": aid_given, "aid_received_bn": aid_received,
-    }
-
-
 def print_actor(c, model, aid: str) -> None:
     from rich.table import Table
 
     from sim.actions import UNITS
+    from sim.cards import model_card
 
-    card = actor_card(model, aid)
+    card = model_card(model, aid)
+    names = dict(zip(model.world.ids, model.world.names))
     t = Table(title=f"{card['name']} ({aid}) at the end of the run", title_justify="left", show_header=False)
     t.add_column("what")
     t.add_column("value")
     t.add_row("bloc", card["bloc"])
+    t.add_row("doctrine in force", card["doctrine"])
     t.add_row("lean (-1 US-led .. +1 Russia/China)", f"{card['lean']:+.2f}")
     t.add_row("sanction pressure (0..1)", f"{card['sanction_pressure']:.2f}")
-    t.add_row("sanctioned by (intensity)", ", ".join(f"{k} {v:.2f}" for k, v in card["sanctioned_by"].items()) or "nobody")
+    t.add_row("sanctioned by (intensity)", ", ".join(f"{names[k]} {v:.2f}" for k, v in card["sanctioned_by"]) or "nobody")
     t.add_row("economic damage (share of output lost)", f"{card['economic_damage']:.1%}")
+    t.add_row("short of (for the months of fire it keeps)",
+              ", ".join(f"{s['lacks']:,.0f} {UNITS[s['item']]}" for s in card["stocks"] if s["lacks"] > 0) or "nothing")
     t.add_row("reputation concern / reputation cost", f"{card['reputation_concern']:.2f} / {card['reputation_cost']:.2f}")
     for label, key in (("arms sent (whole run)", "arms_sent"), ("arms received (whole run)", "arms_received")):
         t.add_row(label, ", ".join(f"{v:,.0f} {UNITS[k]}" for k, v in card[key].items()) or "none")
@@ -287,16 +174,9 @@ def run_headless(ex: Exercise, scenario_path: Path, args) -> int:
     overrides = parse_sets(args.set)
     scenario = load_scenario(scenario_path, overrides)
     model = BlocModel(scenario, seed=args.seed, alignment=args.alignment)
-    w = model.world
-    pairs = parse_pairs(args.watch, list(w.ids))
-    actors = parse_actors(args.actor, list(w.ids))
-    steps = args.steps or scenario.steps
-    every = next((k for k in (1, 2, 3, 6, 12, 24, 60) if k >= steps / 5), steps)
-    checkpoints = [(model.month, [float(w.affinity[w.index[a], w.index[b]]) for a, b in pairs])]
-    for step in range(1, steps + 1):
-        model.step()
-        if pairs and (step % every == 0 or step == steps):
-            checkpoints.append((model.month, [float(w.affinity[w.index[a], w.index[b]]) for a, b in pairs]))
+    pairs = parse_pairs(args.watch, list(model.world.ids))
+    actors = parse_actors(args.actor, list(model.world.ids))
+    checkpoints = run_watching(model, pairs, args.steps or scenario.steps)
 
     c = Console()
     rule = RULES[model.rule_name]

@@ -174,7 +174,7 @@ def apply_overrides(tracked: Tracked, overrides: dict[str, Any]) -> None:
 def _optional_section(path: list[str]) -> bool:
     """Sections a file may leave out and an override may still reach (`un.against_above`,
     `alignment.params.eta_triad`); ids (actors, events...) are never created by an override."""
-    return path in (["un"], ["blocs"], ["alignment"], ["alignment", "params"])
+    return path in (["un"], ["blocs"], ["alignment"], ["alignment", "params"]) or path[0] in ("signals", "economy")
 
 
 def _validate(tracked: Tracked) -> Scenario:

@@ -16,6 +16,8 @@ ITEMS = ("shells", "drones", "missiles", "air_defence", "troops")
 """Arms an actor stocks and transfers. Units: rounds, units, units, interceptors, thousand troops."""
 GOODS = ("cash", "food", "oil", "technology")
 """What pays for arms. Units: $bn of value (technology: $bn-equivalent of know-how)."""
+AID = ("aid", "loan", "energy_discount")
+"""Kinds of economic support. Units: $bn."""
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
@@ -88,11 +90,14 @@ class Theater(Strict):
 
 
 class ActionSpec(Strict):
-    """An action written into a scenario event or composed as an inject (each field is an `Action` field)."""
+    """An action written into a scenario event or composed as an inject.
 
-    kind: str
+    These fields are also the first fields of the logged record (`sim.actions.Action`), in
+    this order; the record adds what the core fills in (step, source, delivered, outcome...)."""
+
     actor: str
     target: str
+    kind: str
     item: str | None = None
     amount: NonNeg = 0.0
     payment_item: str | None = None
@@ -159,6 +164,97 @@ class UNConfig(Strict):
     against_above: Signed = Field(0.5, description="vote against when affinity to the condemned exceeds this")
     for_below: Signed = Field(0.12, description="vote for when affinity to the condemned is below this")
     reputation_weight: Share = Field(0.3, description="how far reputation concern pulls a vote toward the norm")
+    standing_above: Share = Field(0.3, description="reputation concern from which a vote's reason mentions the "
+                                                   "actor's standing (wording only; modelling assumption)")
+
+
+ASSUMED = "modelling assumption"
+
+
+def param(default: float, unit: str, description: str, source: str = ASSUMED, **bounds) -> Any:
+    """A model constant a scenario may override: its default, unit and where the figure comes from."""
+    return Field(default, description=f"{description} ({unit}; {source})",
+                 json_schema_extra={"unit": unit, "source": source}, **bounds)
+
+
+class Diplomacy(Strict):
+    """Cooperation (or, for a vote condemning the other, hostility) each diplomatic move signals."""
+
+    summit: NonNeg = param(2.0, "$bn-equivalent", "a summit")
+    joint_exercise: NonNeg = param(2.5, "$bn-equivalent", "a joint military exercise")
+    veto: NonNeg = param(4.0, "$bn-equivalent", "a veto shielding the other")
+    statement: NonNeg = param(0.5, "$bn-equivalent", "a public statement of support")
+    vote_for: NonNeg = param(1.0, "$bn-equivalent", "voting against a resolution that condemns the other")
+    vote_against: NonNeg = param(1.0, "$bn-equivalent", "hostility of voting for a resolution condemning the other")
+    abstain: NonNeg = param(0.0, "$bn-equivalent", "abstaining on a resolution condemning the other")
+
+
+class Signals(Strict):
+    """How much cooperation or hostility each kind of action signals between two actors.
+
+    Alignment rules read these signals; units are $bn-equivalent a month, on the scale of
+    the money and arms value the other actions move."""
+
+    sanction_per_intensity: NonNeg = param(20.0, "$bn-equivalent per unit of intensity",
+                                           "hostility of a sanction, per unit its intensity rises")
+    sanction_base: NonNeg = param(1.0, "$bn-equivalent", "hostility of any sanction, on top of its rise")
+    covert_arms: Share = param(0.3, "share of value", "share of a covert arms delivery's value felt as "
+                               "hostility by the recipient's enemies (open deliveries: all of it)")
+    dual_use_cooperation: NonNeg = param(0.5, "$bn-equivalent per $bn", "cooperation of dual-use trade")
+    dual_use_reputation: NonNeg = param(0.1, "share of open arms", "reputation cost of dual-use trade per $bn, "
+                                        "relative to an open arms delivery of the same value")
+    lift_sanction: NonNeg = param(1.0, "$bn-equivalent", "cooperation of lifting or easing sanctions")
+    treaty_in_force: NonNeg = param(8.0, "$bn-equivalent", "cooperation of a treaty brought into force")
+    treaty_signed: NonNeg = param(4.0, "$bn-equivalent", "cooperation of a treaty signed, not yet in force")
+    withdraw: NonNeg = param(3.0, "$bn-equivalent", "hostility of withdrawing support")
+    resume: NonNeg = param(2.0, "$bn-equivalent", "cooperation of resuming support")
+    attack: NonNeg = param(10.0, "$bn-equivalent", "hostility of a strike or incursion")
+    diplomatic: Diplomacy = Field(default_factory=Diplomacy, description="each diplomatic move's signal")
+
+
+class Prices(Strict):
+    """Value of one unit of each arms item, to weigh transfers against payments and to buy arms."""
+
+    shells: NonNeg = param(3.0e-6, "$bn per round", "an artillery shell, about $3,000 (order of magnitude)")
+    drones: NonNeg = param(2.8e-4, "$bn per drone", "an attack drone, about $0.28M",
+                           source="the reported $1.7bn deal for about 6,000 Shahed drones a year made at Alabuga")
+    missiles: NonNeg = param(1.5e-3, "$bn per missile", "a short-range ballistic missile, about $1.5M")
+    air_defence: NonNeg = param(1.0e-3, "$bn per interceptor", "an air-defence interceptor, about $1M")
+    troops: NonNeg = param(2.0e-2, "$bn per thousand troops a month", "pay and upkeep of deployed troops")
+
+
+class Economy(Strict):
+    """Economic figures: prices, production under sanctions, sanction damage and recovery, power."""
+
+    prices_bn: Prices = Field(default_factory=Prices, description="value of one unit of each arms item")
+    production_loss: Share = param(0.5, "share of output", "production lost at full sanction pressure")
+    damage_rate: Share = param(0.01, "share of GDP a month", "GDP lost a month per unit of sanction pressure")
+    recovery_rate: Share = param(0.02, "share of the damage a month", "damage recovered a month once pressure is low")
+    recovery_below: Share = param(0.05, "sanction pressure", "pressure below which an economy recovers")
+    damage_cap: Share = param(0.6, "share of GDP", "most of its GDP an economy can lose to sanctions")
+    sender_cost: NonNeg = param(1e-5, "$bn a month per unit of intensity per $bn/yr of the target's GDP",
+                                "trade a sanctioning state loses")
+    pressure_scale: NonNeg = param(2.0, "multiplier", "sanction pressure on a target: the senders' GDP-weighted "
+                                   "intensity times this, capped at 1")
+    freezable: Share = param(0.5, "share of reserves", "share of a target's reserves within reach of asset freezes "
+                             "(the rest sits at home or with friends)")
+    power_economic: NonNeg = param(0.5, "weight", "weight of economic share in composite power")
+    power_military: NonNeg = param(0.5, "weight", "weight of military-spending share in composite power")
+    nuclear_premium: NonNeg = param(0.02, "power", "power added for nuclear weapons")
+    technology_per_bn: NonNeg = param(0.02, "technology level per $bn", "know-how gained per $bn of technology "
+                                      "paid, up to the payer's level")
+    dual_use_drones_per_bn: NonNeg = param(600.0, "drones per $bn", "drone output a buyer adds per $bn of "
+                                           "dual-use goods")
+    dual_use_missiles_per_bn: NonNeg = param(40.0, "missiles per $bn", "missile output a buyer adds per $bn of "
+                                             "dual-use goods")
+    mutual_defence_troops: NonNeg = param(10.0, "thousand troops", "assistance each party of a mutual-defence "
+                                          "treaty signed during a run sends when the other is attacked")
+    min_delivery_bn: NonNeg = param(1e-4, "$bn", "least value of arms a doctrine sends in one delivery "
+                                    "(troops excepted)")
+    technology_lead: Share = param(0.05, "technology level", "lead over the seller a buyer needs before it "
+                                   "can pay in technology")
+    shortfall_below: Share = param(0.999, "share of the amount asked", "a delivery below this share of what "
+                                   "was sent for is logged as short ('only N available')")
 
 
 class Landscape(Strict):
@@ -191,6 +287,8 @@ class Scenario(Strict):
     alignment: AlignmentConfig = Field(default_factory=AlignmentConfig)
     blocs: BlocConfig = Field(default_factory=BlocConfig)
     un: UNConfig = Field(default_factory=UNConfig)
+    signals: Signals = Field(default_factory=Signals, description="what each kind of action signals (see its table)")
+    economy: Economy = Field(default_factory=Economy, description="economic figures and prices (see its table)")
     groups: dict[str, list[str]] = Field(default_factory=dict, description="names for lists of actors")
     actors: dict[str, Actor] = Field(min_length=2)
     relations: list[tuple[str, str, Signed]] = Field(

@@ -7,13 +7,9 @@ from html import escape
 
 import solara
 
-from sim.scenario.schema import ITEMS
+from sim.cards import actor_card
 from viz import theme
 from viz.session import Frame
-
-UNITS = {"shells": "rounds", "drones": "units", "missiles": "units", "air_defence": "interceptors",
-         "troops": "thousand"}
-
 
 def _n(x: float) -> str:
     x = float(x)
@@ -25,38 +21,12 @@ def _n(x: float) -> str:
 
 
 def inspect(f: Frame, actor: str) -> dict | None:
-    """Everything the inspector shows about ``actor``, as plain data (None if unknown)."""
-    if actor not in f.ids:
+    """Everything the inspector shows about ``actor`` (its actor card, sim.cards), or None if unknown."""
+    if actor not in f.ids or f.world is None:
         return None
     i = f.ids.index(actor)
-    others = [j for j in range(f.n) if j != i]
-    aff = f.affinity[i]
-    partners = sorted((j for j in others if aff[j] > 0), key=lambda j: -aff[j])[:5]
-    rivals = sorted((j for j in others if aff[j] < 0), key=lambda j: aff[j])[:5]
-    arms = f.arms.sum(axis=2) if f.arms.ndim == 3 else f.arms
-    stocks = []
-    for k, item in enumerate(ITEMS):
-        received = float(f.arms[:, i, k].sum()) if f.arms.ndim == 3 else 0.0
-        sent = float(f.arms[i, :, k].sum()) if f.arms.ndim == 3 else 0.0
-        stocks.append({"item": item, "unit": UNITS.get(item, ""), "stock": float(f.stocks[i, k]),
-                       "production": float(f.production[i, k]), "received": received, "sent": sent})
-    needs = [s["item"] for s in stocks if s["received"] > 0 and s["received"] >= s["production"]]
-    return {
-        "id": actor, "name": f.names[i], "doctrine": f.doctrine[i], "bloc": int(f.bloc[i]),
-        "lean": float(f.lean[i]), "power": float(f.power[i]), "economy": float(f.economy[i]),
-        "reserves": float(f.reserves[i]), "frozen": float(f.frozen[i]), "pressure": float(f.pressure[i]),
-        "stocks": stocks,
-        "needs": needs,
-        "partners": [(f.ids[j], float(aff[j])) for j in partners],
-        "rivals": [(f.ids[j], float(aff[j])) for j in rivals],
-        "sanctioned_by": sorted(((f.ids[j], float(f.sanctions[j, i])) for j in others if f.sanctions[j, i] > 0),
-                                key=lambda t: -t[1]),
-        "sanctions_on": sorted(((f.ids[j], float(f.sanctions[i, j])) for j in others if f.sanctions[i, j] > 0),
-                               key=lambda t: -t[1]),
-        "arms_in": sorted(((f.ids[j], float(arms[j, i])) for j in others if arms[j, i] > 0), key=lambda t: -t[1]),
-        "arms_out": sorted(((f.ids[j], float(arms[i, j])) for j in others if arms[i, j] > 0), key=lambda t: -t[1]),
-        "aid_in": float(f.aid[:, i].sum()), "aid_out": float(f.aid[i, :].sum()),
-    }
+    card = actor_card(f.world, actor, lean=f.lean[i], doctrine=f.doctrine[i], needs=f.needs[i])
+    return {**card, "bloc": int(f.bloc[i])}
 
 
 def _pairs(items: list[tuple[str, float]], fmt=lambda v: f"{v:+.2f}") -> str:
@@ -92,7 +62,7 @@ def Inspector(frame: Frame | None, ids: list[str], actor: str | None, on_select:
         solara.Text(f"Doctrine: {d['doctrine']} · lean {d['lean']:+.2f} (− US-led, + Russia/China) · "
                     f"power {d['power']:.3f}", style={"display": "block"})
         solara.Text(f"Economy ${_n(d['economy'])}bn/yr · reserves ${_n(d['reserves'])}bn "
-                    f"(frozen ${_n(d['frozen'])}bn) · sanction pressure {d['pressure']:.2f}",
+                    f"(frozen ${_n(d['frozen'])}bn) · sanction pressure {d['sanction_pressure']:.2f}",
                     style={"display": "block"})
         rows = "".join(
             f"<tr><td>{s['item'].replace('_', ' ')}</td><td>{_n(s['stock'])}</td><td>{_n(s['production'])}</td>"
@@ -100,9 +70,9 @@ def Inspector(frame: Frame | None, ids: list[str], actor: str | None, on_select:
         solara.HTML(tag="table", unsafe_innerHTML=(
             "<tr><th>item</th><th>stock</th><th>made/mo</th><th>received</th><th>sent</th></tr>" + rows),
             classes=["blocsim-table"], style={"margin": "8px 0"})
-        needs = ", ".join(x.replace("_", " ") for x in d["needs"]) or "none beyond own production"
+        needs = ", ".join(x.replace("_", " ") for x in d["needs"]) or "nothing"
         for label, text in (
-            ("Needs (imports at least its own output)", needs),
+            ("Needs (short of the months of fire it keeps in stock)", needs),
             ("Partners", _pairs(d["partners"])),
             ("Rivals", _pairs(d["rivals"])),
             ("Sanctioned by", _pairs(d["sanctioned_by"], lambda v: f"{v:.2f}")),

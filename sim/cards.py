@@ -1,0 +1,66 @@
+"""One actor's state as plain data: what `blocsim exercise --actor` prints and the dashboard's inspector shows.
+
+Everything is read from the world's arrays and running totals, never re-summed from the event log.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.actions import UNITS
+from sim.scenario.schema import ITEMS
+from sim.world import World
+
+
+def _ranked(values: np.ndarray, ids: list[str], keep: np.ndarray, descending: bool = True) -> list[tuple[str, float]]:
+    order = np.argsort(-values if descending else values, kind="stable")
+    return [(ids[j], float(values[j])) for j in order if keep[j]]
+
+
+def actor_card(world: World, aid: str, *, lean: float, doctrine: str, needs: np.ndarray) -> dict:
+    """The card of actor `aid`: standing, economy, stocks and what it lacks, partners, sanctions, flows.
+
+    `needs` is its row of `BlocModel.needs()` (units it lacks, per item); `doctrine` the one in force.
+    Flows come twice: this month's (`arms_in`, `aid_in`...) and the whole run's (`arms_sent`...)."""
+    w = world
+    i = w.index[aid]
+    others = np.arange(w.n) != i
+    aff = w.affinity[i]
+    partners = _ranked(aff, w.ids, others & (aff > 0))[:5]
+    rivals = _ranked(aff, w.ids, others & (aff < 0), descending=False)[:5]
+    stocks = [{"item": item, "unit": UNITS[item], "stock": float(w.stocks[i, k]),
+               "production": float(w.production[i, k]), "lacks": float(needs[k]),
+               "received": float(w.arms_flow[:, i, k].sum()), "sent": float(w.arms_flow[i, :, k].sum())}
+              for k, item in enumerate(ITEMS)]
+    arms_now = w.arms_flow.sum(axis=2)
+    sent, received = w.arms_total[i].sum(axis=0), w.arms_total[:, i].sum(axis=0)
+    return {
+        "id": aid, "name": w.names[i], "doctrine": doctrine, "lean": float(lean), "power": float(w.power[i]),
+        "economy": float(w.economy[i]), "reserves": float(w.reserves[i]), "frozen": float(w.frozen[i]),
+        "sanction_pressure": float(w.sanction_pressure[i]), "economic_damage": float(w.damage[i]),
+        "reputation_concern": float(w.reputation[i]), "reputation_cost": float(w.reputation_cost[i]),
+        "stocks": stocks,
+        "needs": [s["item"] for s in stocks if s["lacks"] > 0],
+        "partners": partners, "rivals": rivals,
+        "sanctioned_by": _ranked(w.sanctions[:, i], w.ids, others & (w.sanctions[:, i] > 0.005)),
+        "sanctions_on": _ranked(w.sanctions[i], w.ids, others & (w.sanctions[i] > 0.005)),
+        # this month
+        "arms_in": _ranked(arms_now[:, i], w.ids, others & (arms_now[:, i] > 0)),
+        "arms_out": _ranked(arms_now[i], w.ids, others & (arms_now[i] > 0)),
+        "aid_in": float(w.aid_flow[:, i].sum()), "aid_out": float(w.aid_flow[i].sum()),
+        # the whole run
+        "arms_sent": {item: float(x) for item, x in zip(ITEMS, sent) if x > 0},
+        "arms_received": {item: float(x) for item, x in zip(ITEMS, received) if x > 0},
+        "dual_use_sold_bn": float(w.covert_total[i].sum()),
+        "aid_given_bn": float(w.aid_total[i].sum()), "aid_received_bn": float(w.aid_total[:, i].sum()),
+    }
+
+
+def model_card(model, aid: str) -> dict:
+    """The card of `aid` in a live model, with the name of the bloc it ends in."""
+    from sim.compare import bloc_of
+
+    i = model.world.index[aid]
+    card = actor_card(model.world, aid, lean=model.leans[i], doctrine=model.doctrine_of(i).name,
+                      needs=model.needs()[i])
+    return {**card, "bloc": bloc_of(model)[aid]}
