@@ -36,7 +36,7 @@ class BlocModel(mesa.Model):
         w = self.world
         self.rule_name = alignment or scenario.alignment.rule
         if self.rule_name not in RULES:
-            raise UserError(f"--alignment: {unknown('rule', self.rule_name, RULES)}")
+            raise UserError(f"alignment rule: {unknown('rule', self.rule_name, RULES)}")
         params = scenario.alignment.params if self.rule_name == scenario.alignment.rule else {}
         self.alignment = make_rule(self.rule_name, params, scenario, w)
         self.countries = [Country(self, aid, i, build_doctrine(actor, w), actor.kind)
