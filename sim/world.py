@@ -12,7 +12,7 @@ K = len(ITEMS)
 ITEM = {name: k for k, name in enumerate(ITEMS)}
 PRICES_BN = np.array([
     3.0e-6,   # shell: ~$3,000 a round (modelling assumption, order of magnitude)
-    2.8e-4,   # drone: $1.7bn for ~6,000 Shaheds a year at Alabuga (FACTS.md) -> ~$0.28M each
+    2.8e-4,   # drone: $1.7bn for ~6,000 Shaheds a year at Alabuga [S-ALABUGA] -> ~$0.28M each
     1.5e-3,   # missile: ~$1.5M for a short-range ballistic missile (modelling assumption)
     1.0e-3,   # air-defence interceptor: ~$1M (modelling assumption)
     2.0e-2,   # troops: $20M per thousand per month, pay and upkeep (modelling assumption)
