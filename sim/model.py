@@ -23,7 +23,7 @@ from sim.events import EventLog
 from sim.scenario import Scenario, check_set_value, unknown
 from sim.scenario.schema import ITEMS, ActionSpec
 from sim.world import ITEM, build_world, set_wars
-from sim.votes import record_check
+from sim.votes import record_check, vote_choice
 
 K = len(ITEMS)
 
@@ -291,7 +291,7 @@ class BlocModel(mesa.Model):
             acts = []
             voters = [w.index[a] for a in v.members] if v.members else np.flatnonzero(w.un_member)
             for i in voters:
-                choice, item, why = self._vote(i, t, x[i])
+                choice, item, why = self._vote(i, t, x[i], v)
                 result[choice].append(w.ids[i])
                 acts.append(Action(step=w.step, date=self.month, actor=w.ids[i], target=w.ids[t], kind="diplomatic",
                                    item=item, detail=v.title, reason=why, source=f"vote:{vid}"))
@@ -307,19 +307,9 @@ class BlocModel(mesa.Model):
                                "adopted": not vetoed and len(result["for"]) > len(result["against"]),
                                "vetoed_by": vetoed, "record": {k: list(x) for k, x in v.record.items()}})
 
-    def _vote(self, i: int, t: int, score: float) -> tuple[str, str, str]:
-        """(choice, action item, reason) of actor i on a resolution condemning t (README: UN votes)."""
-        w, u = self.world, self.spec.un
-        if i == t:
-            return "against", "vote_for", "the resolution condemns it"
-        name, aff, rep = prose_name(w.names[t]), w.affinity[i, t], w.reputation[i]
-        standing = f" and it cares about its standing (reputation concern {rep:.1f})" if rep >= 0.3 else ""
-        if score > u.against_above:
-            return "against", "vote_for", f"it is close to {name} (affinity {aff:+.2f})"
-        if score < u.for_below:
-            return "for", "vote_against", f"its ties to {name} are weak (affinity {aff:+.2f}){standing}"
-        return "abstain", "abstain", (f"it wants to keep its ties to {name} (affinity {aff:+.2f}) "
-                                      f"without openly backing it{standing}")
+    def _vote(self, i: int, t: int, score: float, vote=None) -> tuple[str, str, str]:
+        """(choice, action item, reason) of actor i on a resolution against t (sim/votes.py: vote_choice)."""
+        return vote_choice(self.spec, self.world, i, t, score, vote)
 
     def _economies(self) -> None:
         w = self.world

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from sim.errors import UserError
 from sim.scenario import SCENARIO_DIR, validate_tracked
-from sim.scenario.schema import ITEMS, MONTH, Strict
+from sim.scenario.schema import ITEMS, MONTH, VOTE_KINDS, Strict
 from sim.scenario.yamlio import read_yaml
 
 RECORD_DIR = SCENARIO_DIR / "record"
@@ -24,8 +24,6 @@ DEFAULT_RECORD = RECORD_DIR / "ukraine_2022_2025.yaml"
 SOURCES_MD = Path(__file__).resolve().parents[1] / "docs" / "SOURCES.md"
 GROUPS = ("votes", "front", "flows", "sanctions", "alignment")
 PARTS = ("fit", "held_out")
-VOTE_KINDS = ("condemnation", "suspension", "reparations", "peace_terms", "sanctions_monitoring")
-"""Kinds of UN resolution (docs/THEORIES.md, UN votes): what a state is asked to back."""
 
 Part = Literal["fit", "held_out"]
 Month = Annotated[str, Field(pattern=MONTH.pattern, description="YYYY-MM")]

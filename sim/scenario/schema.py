@@ -123,10 +123,15 @@ class Treaty(Strict):
     source: str = ""
 
 
+VOTE_KINDS = ("condemnation", "suspension", "reparations", "peace_terms", "sanctions_monitoring")
+"""Kinds of UN resolution: what a state is asked to back (docs/THEORIES.md, UN votes)."""
+
+
 class Vote(Strict):
     """A UN resolution condemning (or acting against) one actor."""
 
     title: str
+    kind: Literal[VOTE_KINDS] = Field("condemnation", description="what the resolution asks: " + ", ".join(VOTE_KINDS))
     step: Annotated[int, Field(ge=0)] | None = None
     date: str | None = None
     condemns: str
@@ -159,6 +164,10 @@ class UNConfig(Strict):
     against_above: Signed = Field(0.5, description="vote against when affinity to the condemned exceeds this")
     for_below: Signed = Field(0.12, description="vote for when affinity to the condemned is below this")
     reputation_weight: Share = Field(0.3, description="how far reputation concern pulls a vote toward the norm")
+    kind_shift: dict[Literal[VOTE_KINDS], Signed] = Field(
+        default_factory=dict, description="added to a voter's score on a resolution of this kind (0 if absent): "
+                                          "positive when the kind is harder to back")
+    bloc_discipline: bool = Field(False, description="members of a coalition that has no UN seat vote as it would")
 
 
 class Landscape(Strict):
