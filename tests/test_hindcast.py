@@ -120,3 +120,14 @@ def test_a_bad_record_is_one_located_message(tmp_path, capsys, change, expected)
     assert f"record.yaml:" in err and expected in err, err
     assert f":{line}:" in err or f":{line - 1}:" in err, err
     assert "Traceback" not in err
+
+
+def test_the_dashboard_scorecard_lists_scores_and_misses():
+    from sim.hindcast import hindcast
+    from viz.components.scorecard import scorecard_html
+
+    card = hindcast(seeds=1)
+    page = scorecard_html(card)
+    assert "data-part='fit'" in page and "data-part='held_out'" in page
+    missed = [r["id"] for r in card["patterns"] if r.get("covered") and not r["hit"]]
+    assert all(f"data-miss='{m}'" in page for m in missed)
