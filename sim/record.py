@@ -128,22 +128,23 @@ def load_record(path: str | Path | None = None) -> tuple[Record, "object"]:
 
 
 def check_against_scenario(record: Record, tracked, scenario) -> None:
-    """Actor, theater and vote ids the record names must exist in the scenario it is run on."""
+    """Actor and theater ids the record names must exist in the scenario it is run on: one
+    message, located at the first unknown id, listing them all."""
     ids = set(scenario.actors)
-    problems = []
+    missing: dict[str, tuple] = {}
     for i, v in enumerate(record.votes):
         for side, members in v.record.items():
             for j, a in enumerate(members):
                 if a not in ids:
-                    problems.append(tracked.message(("votes", i, "record", side, j), f"unknown actor '{a}' in "
-                                                    f"scenario {scenario.name} (one of: {', '.join(sorted(ids))})"))
+                    missing.setdefault(a, ("votes", i, "record", side, j))
     for i, p in enumerate(record.patterns):
         for j, a in enumerate(p.actors):
             if a not in ids:
-                problems.append(tracked.message(("patterns", i, "actors", j), f"unknown actor '{a}' in "
-                                                f"scenario {scenario.name} (one of: {', '.join(sorted(ids))})"))
+                missing.setdefault(a, ("patterns", i, "actors", j))
         if p.theater and p.theater not in scenario.theaters:
-            problems.append(tracked.message(("patterns", i, "theater"), f"unknown theater '{p.theater}' "
-                                            f"(one of: {', '.join(scenario.theaters) or 'none'})"))
-    if problems:
-        raise UserError(problems)
+            missing.setdefault(f"theater {p.theater}", ("patterns", i, "theater"))
+    if missing:
+        first = next(iter(missing.values()))
+        raise UserError(tracked.message(first, f"scenario {scenario.name} lacks {len(missing)} id(s) the record "
+                                        f"names: {', '.join(missing)} (run the record on a scenario of its "
+                                        f"world, e.g. {record.scenario})"))

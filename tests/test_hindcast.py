@@ -131,3 +131,9 @@ def test_the_dashboard_scorecard_lists_scores_and_misses():
     assert "data-part='fit'" in page and "data-part='held_out'" in page
     missed = [r["id"] for r in card["patterns"] if r.get("covered") and not r["hit"]]
     assert all(f"data-miss='{m}'" in page for m in missed)
+
+
+def test_a_scenario_of_another_world_is_one_message(capsys):
+    assert main(["hindcast", "teaching_islands", "--seeds", "1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "lacks" in err[0] and "USA" in err[0] and "ukraine_2022_2025.yaml:" in err[0]
