@@ -168,6 +168,17 @@ def test_a_stop_of_steady_support_is_a_hostile_act():
     before = w.affinity[p, d]
     rule.update(w, signals(w), np.random.default_rng(0))
     assert w.affinity[p, d] == pytest.approx(before - 0.08 * np.tanh(3.0 * 2.0 / 5.0) * (1 + before))
+    w.at_war[:] = False
+    for _ in range(3):                       # the same stop, by a patron of a belligerent: it eases
+        w.aid_flow[:] = 0.0                  # the patron's relation with the belligerent's enemy
+        w.aid_flow[p, d] = 2.0
+        rule.update(w, signals(w), np.random.default_rng(0))
+    a = w.index["AGG"]
+    w.at_war[d, a] = w.at_war[a, d] = True
+    w.aid_flow[:] = 0.0
+    before = w.affinity[p, a]
+    rule.update(w, signals(w), np.random.default_rng(0))
+    assert w.affinity[p, a] == pytest.approx(before + 0.06 * np.tanh(3.0 * 2.0 / 5.0) * (1 - before))
     once, rule_once = world_and_rule(**OFF, cut_memory=3)
     once.aid_flow[p, d] = 20.0               # a one-off loan, then nothing: no steady support, no slight
     rule_once.update(once, signals(once), np.random.default_rng(0))
@@ -187,8 +198,11 @@ def test_the_record_movements_on_the_2025_scenario():
 
     m, aff = run()
     assert aff("RUS", "UKR") <= -0.9 and aff("BLR", "RUS") >= 0.85
-    _, aff_without = run(**{"events.us_pullback.enabled": False})
+    without, aff_without = run(**{"events.us_pullback.enabled": False})
     assert aff("USA", "UKR") < aff_without("USA", "UKR") - 0.1
+    assert aff("USA", "RUS") > aff_without("USA", "RUS") + 0.05     # it no longer arms Russia's enemy
+    us = m.world.index["USA"]
+    assert m.leans[us] > without.leans[us] + 0.01                  # the patron's own alignment moves
 
 
 # ---------------------------------------------------------------- blocs and indicators

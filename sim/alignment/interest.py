@@ -29,6 +29,7 @@ Three terms follow the record (docs/THEORIES.md, "Wars, alliances and policy tur
     H += w_war * W            W_ij = 1 while i and j fight each other in an active theater
     H += w_cut * sym(cut)     cut_ij = support i had sent j every month of the last
                               `cut_memory` months, less what it sends this month (a stop)
+    C += w_cut * sym(cut W)   ... and a stop eases i's relation with j's enemies in war
     triad and memory terms are off for pairs at war; the triad term is off for parties to
     a treaty in force (only what passes between them moves them)
 """
@@ -89,6 +90,8 @@ class InterestDriven(AlignmentRule):
         if p.cut_weight:
             cut = self.support_cut(world)
             host = host + p.cut_weight * (cut + cut.T)
+            eased = p.cut_weight * (cut @ war)       # no longer arming the other side of a war
+            coop = coop + eased + eased.T
         senders = np.flatnonzero(signals.sanctions.any(axis=1))
         if senders.size:
             S = signals.sanctions[senders]
