@@ -30,7 +30,7 @@ _RECORD = {                         # what the core adds when it logs the move, 
     "date": "",                     # YYYY-MM of the step
     "detail": "",                   # the resolution or package a vote or veto concerns; "abroad" for a purchase
     "blocked": False,               # a package its coalition blocked: logged, not applied
-    "unit_price": None,             # $bn per unit when not PRICES_BN (e.g. bought abroad)
+    "unit_price": None,             # $bn per unit when not economy.prices_bn (e.g. bought abroad)
     "event": "",                    # the scheduled event or inject this move carries out, if any
     "path": "",                     # policy: the settable field changed (sim.settable), e.g. actors.X.stocks.shells
     "value": None,                  # policy: its new value as given; item and detail are said from path and value

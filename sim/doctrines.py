@@ -169,12 +169,12 @@ class Patron(Doctrine):
     """A great power that backs friends at war with aid and arms and sanctions their attackers.
 
     Rationale: the US and European response to the 2022 invasion (aid to Ukraine, bank
-    sanctions, asset freezes, action against third-country suppliers); see FACTS.md.
+    sanctions, asset freezes, action against third-country suppliers); see docs/SOURCES.md [S-DESIGNATIONS].
     """
 
     name = "patron"
     title = "Patron: arms and funds friends at war, sanctions aggressors"
-    rationale = "US/European support to Ukraine and sanctions on Russia, 2022-24 (FACTS.md)"
+    rationale = "US/European support to Ukraine and sanctions on Russia, 2022-24 [S-KIEL-2025] [S-DESIGNATIONS]"
     Params = PatronParams
 
     def decide(self, me, ctx):
@@ -247,12 +247,12 @@ class Ally(Patron):
     """A patron's ally: supports the same friends on a smaller budget and follows its sanctions.
 
     Rationale: the UK, Japan and South Korea joined the US-led sanctions in 2022;
-    South Korea sent no lethal aid but weighed arming Ukraine in Oct 2024 (FACTS.md).
+    South Korea sent no lethal aid but weighed arming Ukraine in Oct 2024 [S-ROK-ARMS-2024].
     """
 
     name = "ally"
     title = "Ally: follows its leader's sanctions, supports the same friends"
-    rationale = "UK, Japan, South Korea alongside the US, 2022-24 (FACTS.md)"
+    rationale = "UK, Japan, South Korea alongside the US, 2022-24 [S-KIEL-2025]"
     Params = AllyParams
 
 
@@ -364,12 +364,12 @@ class Belligerent(Doctrine):
     """A state at war: buys arms with its reserves, courts partners, sells energy cheaply if sanctioned.
 
     Rationale: Russia's and Ukraine's conduct of the war since 2022; Russia's summits
-    with North Korea and China and its oil discounts to India (seeds 001, 002).
+    with North Korea and China and its oil discounts to India [S-SEED-001] [S-SEED-002].
     """
 
     name = "belligerent"
     title = "Belligerent: fights, procures, courts suppliers"
-    rationale = "Russia and Ukraine at war, 2022- (FACTS.md, seeds 001-003)"
+    rationale = "Russia and Ukraine at war, 2022- [S-FRONT-MAPS]"
     Params = BelligerentParams
 
     def decide(self, me, ctx):
@@ -424,12 +424,12 @@ class ArmsExporter(Doctrine):
     """A sanctioned state that sells arms to friends at war for food, oil, technology or cash.
 
     Rationale: North Korean shells and missiles and Iranian drones for Russia, paid in
-    food, energy and technology (FACTS.md; seeds 001, 003).
+    food, energy and technology [S-PRK-PAYMENT] [S-SHAHED-2022].
     """
 
     name = "arms_exporter"
     title = "Arms exporter: sells stock to friends at war for barter"
-    rationale = "North Korea and Iran supplying Russia, 2022-24 (FACTS.md)"
+    rationale = "North Korea and Iran supplying Russia, 2022-24 [S-PRK-CONT-2024-ROK] [S-SHAHED-2022]"
     Params = ExporterParams
 
     def decide(self, me, ctx):
@@ -457,12 +457,12 @@ class CovertPartner(Doctrine):
     """A reputation-sensitive power: backs a friend at war through dual-use "normal trade", not open arms.
 
     Rationale: China calls its trade with Russia "normal trade" and avoids open arms
-    deliveries; it holds joint exercises with Russia and Iran (FACTS.md).
+    deliveries; it holds joint exercises with Russia and Iran [S-CHINA-TRADE].
     """
 
     name = "covert_partner"
     title = "Covert partner: dual-use trade instead of open arms"
-    rationale = "China's support for Russia, 2022-25 (FACTS.md)"
+    rationale = "China's support for Russia, 2022-25 [S-CHINA-TRADE]"
     Params = CovertParams
 
     def decide(self, me, ctx):
@@ -497,12 +497,12 @@ class Hedger(Doctrine):
     """A non-aligned state: keeps ties with both sides, sells a little to close friends, sanctions no one.
 
     Rationale: India, Vietnam, Turkey and the Gulf states abstained or stayed neutral
-    while trading with Russia (FACTS.md: ES-11/1 abstentions; Putin's Vietnam visit).
+    while trading with Russia ([S-UNGA-ES11-1] abstentions; Putin's Vietnam visit [S-RU-KP-CSP-2024]).
     """
 
     name = "hedger"
     title = "Hedger: trades with both sides, takes no side"
-    rationale = "India, Vietnam, Turkey, Gulf states since 2022 (FACTS.md)"
+    rationale = "India, Vietnam, Turkey, Gulf states since 2022 [S-UNGA-ES11-1]"
     Params = HedgerParams
 
     def decide(self, me, ctx):

@@ -195,7 +195,7 @@ class BlocModel(mesa.Model):
 
     def _hold_votes(self) -> None:
         for vid, v in votes.due(self.spec, self.world.step):
-            acts, record = votes.hold(self.world, vid, v, self.spec.un, self.month)
+            acts, record = votes.hold(self.spec, self.world, vid, v, self.month)
             self.events.extend(apply_all(self.world, acts))
             self.votes.append(record)
 

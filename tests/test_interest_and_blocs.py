@@ -12,7 +12,7 @@ from sim.blocs import cohesion, find_blocs, lean, polarization
 from sim.world import build_world
 from tests.conftest import make_scenario
 
-OFF = {"eta_triad": 0.0, "eta_memory": 0.0}
+OFF = {"eta_triad": 0.0, "eta_memory": 0.0, "war_weight": 0.0}
 
 
 def world_and_rule(**params):
@@ -100,7 +100,7 @@ def test_allies_who_act_together_stay_close_over_the_years(pair):
 
     start, end = end_affinity()
     assert end > start - 0.15, (pair, start, end)   # three years of shared sanctions or a treaty
-    _, without = end_affinity(co_sender_weight=0.0, treaty_weight=0.0)
+    _, without = end_affinity(co_sender_weight=0.0, treaty_weight=0.0, anchor_treaties=False)
     assert without < end - 0.05, (pair, without, end)  # without those bonds the tie wears away
 
 
@@ -116,7 +116,8 @@ def test_enemy_of_my_enemy_becomes_a_friend():
 
 
 def test_triad_term_matches_brute_force():
-    w, rule = world_and_rule(eta_coop=0, eta_host=0, eta_memory=0, eta_triad=1.0, third_parties=4)
+    w, rule = world_and_rule(eta_coop=0, eta_host=0, eta_memory=0, eta_triad=1.0, third_parties=4,
+                             anchor_wars=False)
     rng = np.random.default_rng(3)
     A = rng.uniform(-1, 1, (w.n, w.n))
     A = (A + A.T) / 2
@@ -128,6 +129,80 @@ def test_triad_term_matches_brute_force():
         ks = [k for k in range(w.n) if k not in (i, j)]
         t = sum(power[k] * A[i, k] * A[k, j] for k in ks) / sum(power[k] for k in ks)
         assert w.affinity[i, j] == pytest.approx(np.clip(t, -1, 1))
+
+
+def test_fighting_is_hostility_every_month_and_the_war_does_not_fade():
+    w, rule = world_and_rule(eta_triad=0.5, eta_memory=0.5, third_parties=4)
+    a, d = w.index["AGG"], w.index["DEF"]
+    assert w.at_war[a, d]
+    for _ in range(3):
+        before = w.affinity[a, d]
+        rule.update(w, signals(w), np.random.default_rng(0))
+        # only the war moves the pair: no pull toward the triad average or the start
+        assert w.affinity[a, d] == pytest.approx(before - 0.08 * np.tanh(5.0 / 5.0) * (1 + before))
+    w2, rule2 = world_and_rule(eta_triad=0.5, eta_memory=0.5, third_parties=4, war_weight=0.0, anchor_wars=False)
+    rule2.update(w2, signals(w2), np.random.default_rng(0))
+    assert w2.affinity[a, d] != pytest.approx(w2.baseline[a, d])   # without the rule the pair drifts
+
+
+def test_treaty_allies_do_not_drift_with_the_triad():
+    w, rule = world_and_rule(eta_triad=1.0, eta_memory=0.0, treaty_weight=0.0, war_weight=0.0, third_parties=4)
+    a, b = w.index["SUP"], w.index["AGG"]
+    w.treaties["pact"] = {"kind": "mutual_defence", "parties": [a, b], "in_force": True}
+    before = w.affinity[a, b]
+    rule.update(w, signals(w), np.random.default_rng(0))
+    assert w.affinity[a, b] == pytest.approx(before)      # a treaty in force: only what passes between them
+    w.treaties["pact"]["in_force"] = False
+    rule.update(w, signals(w), np.random.default_rng(0))
+    assert w.affinity[a, b] != pytest.approx(before)
+
+
+def test_a_stop_of_steady_support_is_a_hostile_act():
+    w, rule = world_and_rule(**OFF, cut_memory=3, cut_weight=3.0)
+    p, d = w.index["PAT"], w.index["DEF"]
+    for _ in range(3):                       # three months of $2bn aid: steady support
+        w.aid_flow[:] = 0.0
+        w.aid_flow[p, d] = 2.0
+        rule.update(w, signals(w), np.random.default_rng(0))
+    w.aid_flow[:] = 0.0                      # it stops
+    before = w.affinity[p, d]
+    rule.update(w, signals(w), np.random.default_rng(0))
+    assert w.affinity[p, d] == pytest.approx(before - 0.08 * np.tanh(3.0 * 2.0 / 5.0) * (1 + before))
+    w.at_war[:] = False
+    for _ in range(3):                       # the same stop, by a patron of a belligerent: it eases
+        w.aid_flow[:] = 0.0                  # the patron's relation with the belligerent's enemy
+        w.aid_flow[p, d] = 2.0
+        rule.update(w, signals(w), np.random.default_rng(0))
+    a = w.index["AGG"]
+    w.at_war[d, a] = w.at_war[a, d] = True
+    w.aid_flow[:] = 0.0
+    before = w.affinity[p, a]
+    rule.update(w, signals(w), np.random.default_rng(0))
+    assert w.affinity[p, a] == pytest.approx(before + 0.06 * np.tanh(3.0 * 2.0 / 5.0) * (1 - before))
+    once, rule_once = world_and_rule(**OFF, cut_memory=3)
+    once.aid_flow[p, d] = 20.0               # a one-off loan, then nothing: no steady support, no slight
+    rule_once.update(once, signals(once), np.random.default_rng(0))
+    once.aid_flow[:] = 0.0
+    start = once.affinity[p, d]
+    rule_once.update(once, signals(once), np.random.default_rng(0))
+    assert once.affinity[p, d] == pytest.approx(start)
+
+
+def test_the_record_movements_on_the_2025_scenario():
+    """Belligerents stay enemies, treaty allies stay close, and the pull-back cools the US on Ukraine."""
+    from sim.runner import simulate
+
+    def run(**overrides):
+        m = simulate("us_pullback_2025", seed=0, overrides=overrides)
+        return m, (lambda a, b: m.world.affinity[m.world.index[a], m.world.index[b]])
+
+    m, aff = run()
+    assert aff("RUS", "UKR") <= -0.9 and aff("BLR", "RUS") >= 0.85
+    without, aff_without = run(**{"events.us_pullback.enabled": False})
+    assert aff("USA", "UKR") < aff_without("USA", "UKR") - 0.1
+    assert aff("USA", "RUS") > aff_without("USA", "RUS") + 0.05     # it no longer arms Russia's enemy
+    us = m.world.index["USA"]
+    assert m.leans[us] > without.leans[us] + 0.01                  # the patron's own alignment moves
 
 
 # ---------------------------------------------------------------- blocs and indicators

@@ -92,7 +92,7 @@ def world_for_votes(**un):
 
 def vote_on(s, w, **vote):
     v = make_scenario(votes={"v": {"title": "Condemn Aggressia", "step": 1, "condemns": "AGG", **vote}}).votes["v"]
-    return votes.hold(w, "v", v, s.un, "2024-02")
+    return votes.hold(s, w, "v", v, "2024-02")
 
 
 def test_votes_follow_affinity_thresholds():

@@ -69,11 +69,11 @@ def test_drone_deal_sends_paid_iranian_drones_to_russia_only_after_the_deal():
     model = simulate(path("drone_deal_2022"), seed=0, steps=12)   # to Feb 2023
     drones = transfers(model, "IRN", "RUS", "drones")
     assert drones, "no Iranian drones reached Russia"
-    assert all(a.date >= "2022-08" for a in drones)               # FACTS: the deal is Aug-Sep 2022
+    assert all(a.date >= "2022-08" for a in drones)               # [S-SHAHED-2022]: the deal is Aug-Sep 2022
     paid = [a for a in drones if a.payment_item and a.payment_amount > 0]
     assert paid and paid[0].date == "2022-09"
     delivered = sum(a.delivered for a in drones if a.date <= "2022-12")
-    assert 1500 <= delivered <= 2000                               # FACTS: ~1,700 contracted by Dec 2022
+    assert 1500 <= delivered <= 2000                               # [S-SHAHED-2022]: ~1,700 contracted by Dec 2022
     assert "Iran sent 850 drones to Russia, paid in cash" in paid[0].sentence(model.events.names)
 
 
@@ -87,7 +87,7 @@ def dprk():
 def test_north_korean_shells_reach_russia_in_the_reported_amounts(dprk):
     shells = transfers(dprk, "PRK", "RUS", "shells")
     by_aug_2024 = sum(a.delivered for a in shells if a.date <= "2024-08")
-    assert 5.5e6 <= by_aug_2024 <= 6.5e6          # FACTS: up to more than 6M shells by Aug 2024
+    assert 5.5e6 <= by_aug_2024 <= 6.5e6          # [S-PRK-CONT-2024-ROK]: up to more than 6M shells by Aug 2024
     assert all(a.payment_item in ("food", "oil", "technology") for a in shells if a.source.startswith("event:"))
 
 
@@ -103,7 +103,7 @@ def test_panel_of_experts_renewal_is_vetoed_by_russia_with_china_abstaining(dprk
 def test_treaty_obligation_fires_only_once_the_treaty_is_in_force(dprk):
     obliged = [a for a in dprk.events if a.source.startswith("treaty:") and a.actor == "PRK"]
     assert obliged, "the Russia-DPRK treaty never obliged North Korea to help"
-    # Signed Jun 2024 and attacked (Kursk) Aug 2024, but in force only from Dec 2024 (FACTS):
+    # Signed Jun 2024 and attacked (Kursk) Aug 2024, but in force only from Dec 2024 [S-RU-KP-CSP-2024]:
     assert min(a.date for a in obliged) == "2025-01"
     assert all(a.target == "RUS" and a.item == "troops" and a.delivered > 0 for a in obliged)
     assert not [a for a in dprk.events if a.source.startswith("treaty:union_state") and (a.delivered or 0) > 0]
@@ -112,7 +112,7 @@ def test_treaty_obligation_fires_only_once_the_treaty_is_in_force(dprk):
 def test_north_korean_troops_reach_russia_in_october_2024(dprk):
     troops = transfers(dprk, "PRK", "RUS", "troops", source="event:nk_troops_in_russia")
     assert [a.date for a in troops] == ["2024-10"]
-    assert troops[0].delivered >= 1               # thousand troops; FACTS: "thousands"
+    assert troops[0].delivered >= 1               # thousand troops; [S-PRK-TROOPS-2024]: "thousands"
 
 
 # ------------------------------------------------------------------ 2025 US pull-back

@@ -23,6 +23,15 @@ enemy is my friend". Restricting k to the strongest few keeps the cost at O(n^2)
 Without the last two bonds, allies that never transact directly (the UK and the US)
 drift toward the triad average over the years: with them, allies who act together stay
 close (THEORY.md: affinity rises with "shared treaties").
+
+Three terms follow the record (docs/THEORIES.md, "Wars, alliances and policy turns"):
+
+    H += w_war * W            W_ij = 1 while i and j fight each other in an active theater
+    H += w_cut * sym(cut)     cut_ij = support i had sent j every month of the last
+                              `cut_memory` months, less what it sends this month (a stop)
+    C += w_cut * sym(cut W)   ... and a stop eases i's relation with j's enemies in war
+    triad and memory terms are off for pairs at war; the triad term is off for parties to
+    a treaty in force (only what passes between them moves them)
 """
 
 from __future__ import annotations
@@ -43,6 +52,11 @@ class InterestParams(RuleParams):
     co_sender_weight: float = Field(2.0, ge=0, description="$bn-equivalent per target two actors sanction together")
     treaty_weight: float = Field(2.0, ge=0, description="$bn-equivalent a month between parties to a treaty in force")
     third_parties: int = Field(12, ge=1, le=100, description="how many of the strongest actors count as third parties")
+    war_weight: float = Field(5.0, ge=0, description="$bn-equivalent of hostility a month between two actors at war")
+    anchor_wars: bool = Field(True, description="no triad or memory drift between actors at war")
+    anchor_treaties: bool = Field(True, description="no triad drift between parties to a treaty in force")
+    cut_weight: float = Field(3.0, ge=0, description="hostility per $bn a month of steady support that stops")
+    cut_memory: int = Field(6, ge=1, le=60, description="months of uninterrupted support that make it steady")
 
 
 @register_rule
@@ -52,11 +66,31 @@ class InterestDriven(AlignmentRule):
     citation = "blocsim THEORY.md section 1; triad term after Heider (1946)"
     Params = InterestParams
 
+    def __init__(self, params, scenario, world) -> None:
+        super().__init__(params, scenario, world)
+        self.recent = np.zeros((0, world.n, world.n))   # support sent in the last cut_memory months
+
+    def support_cut(self, world) -> np.ndarray:
+        """(n, n) $bn a month of steady support (every month of the window) that stopped this month."""
+        now = world.aid_flow + world.arms_flow @ world.prices
+        full = len(self.recent) == self.params.cut_memory
+        steady = self.recent.min(axis=0) if full else np.zeros_like(now)
+        self.recent = np.concatenate([self.recent, now[None]])[-self.params.cut_memory:]
+        return np.maximum(steady - now, 0.0)
+
     def update(self, world, signals: Signals, rng: np.random.Generator) -> None:
         p = self.params
         A = world.affinity
         coop = signals.cooperation + signals.cooperation.T
         host = signals.hostility + signals.hostility.T
+        war = world.at_war
+        if p.war_weight:
+            host = host + p.war_weight * war
+        if p.cut_weight:
+            cut = self.support_cut(world)
+            host = host + p.cut_weight * (cut + cut.T)
+            eased = p.cut_weight * (cut @ war)       # no longer arming the other side of a war
+            coop = coop + eased + eased.T
         senders = np.flatnonzero(signals.sanctions.any(axis=1))
         if senders.size:
             S = signals.sanctions[senders]
@@ -79,8 +113,16 @@ class InterestDriven(AlignmentRule):
         own = (in_k[:, None] + in_k[None, :]) * A
         norm = w.sum() - in_k[:, None] - in_k[None, :]
         T = (triad_sum - own) / np.maximum(norm, 1e-12)
+        drift_triad = np.ones_like(A)
+        drift_memory = np.ones_like(A)
+        if p.anchor_treaties:
+            for t in world.treaties.values():
+                if t["in_force"]:
+                    drift_triad[np.ix_(t["parties"], t["parties"])] = 0.0
+        if p.anchor_wars:
+            drift_triad[war] = drift_memory[war] = 0.0
         new = (A + p.eta_coop * np.tanh(coop / p.scale) * (1.0 - A) - p.eta_host * np.tanh(host / p.scale) * (1.0 + A)
-               + p.eta_triad * (T - A) + p.eta_memory * (world.baseline - A))
+               + p.eta_triad * drift_triad * (T - A) + p.eta_memory * drift_memory * (world.baseline - A))
         new = np.clip((new + new.T) / 2, -1.0, 1.0)
         np.fill_diagonal(new, 1.0)
         world.affinity[:] = new

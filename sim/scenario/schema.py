@@ -128,10 +128,15 @@ class Treaty(Strict):
     source: str = ""
 
 
+VOTE_KINDS = ("condemnation", "suspension", "reparations", "peace_terms", "sanctions_monitoring")
+"""Kinds of UN resolution: what a state is asked to back (docs/THEORIES.md, UN votes)."""
+
+
 class Vote(Strict):
     """A UN resolution condemning (or acting against) one actor."""
 
     title: str
+    kind: Literal[VOTE_KINDS] = Field("condemnation", description="what the resolution asks: " + ", ".join(VOTE_KINDS))
     step: Annotated[int, Field(ge=0)] | None = None
     date: str | None = None
     condemns: str
@@ -166,6 +171,10 @@ class UNConfig(Strict):
     reputation_weight: Share = Field(0.3, description="how far reputation concern pulls a vote toward the norm")
     standing_above: Share = Field(0.3, description="reputation concern from which a vote's reason mentions the "
                                                    "actor's standing (wording only; modelling assumption)")
+    kind_shift: dict[Literal[VOTE_KINDS], Signed] = Field(
+        default_factory=dict, description="added to a voter's score on a resolution of this kind (0 if absent): "
+                                          "positive when the kind is harder to back")
+    bloc_discipline: bool = Field(False, description="members of a coalition that has no UN seat vote as it would")
 
 
 ASSUMED = "modelling assumption"
@@ -217,7 +226,7 @@ class Prices(Strict):
 
     shells: NonNeg = param(3.0e-6, "$bn per round", "an artillery shell, about $3,000 (order of magnitude)")
     drones: NonNeg = param(2.8e-4, "$bn per drone", "an attack drone, about $0.28M",
-                           source="the reported $1.7bn deal for about 6,000 Shahed drones a year made at Alabuga")
+                           source="the reported $1.7bn deal for about 6,000 Shahed drones a year made at Alabuga [S-ALABUGA]")
     missiles: NonNeg = param(1.5e-3, "$bn per missile", "a short-range ballistic missile, about $1.5M")
     air_defence: NonNeg = param(1.0e-3, "$bn per interceptor", "an air-defence interceptor, about $1M")
     troops: NonNeg = param(2.0e-2, "$bn per thousand troops a month", "pay and upkeep of deployed troops")
