@@ -63,6 +63,10 @@ class BlocModel(mesa.Model):
         self.pending: list[Action] = []
         self.timings = {"decide": 0.0, "core": 0.0}   # seconds spent in agents' decisions vs the array core
         self.injects: list[Action | str] = []
+        # A team's orders for the next step replace its country's doctrine decisions (sim/game);
+        # its vote intentions, (actor, condemned) -> (choice, item, reason), replace its vote.
+        self.orders: dict[str, list[Action]] = {}
+        self.vote_intents: dict[tuple[str, str], tuple[str, str, str]] = {}
         self.votes: list[dict] = []
         self.rows: list[dict] = []
         self.agent_rows: list[dict] = []
@@ -94,6 +98,7 @@ class BlocModel(mesa.Model):
         self.alignment.update(w, Signals(w.cooperation, w.hostility, w.sanctions), self.rng)
         self._read_blocs()
         self._record()
+        self.orders, self.vote_intents = {}, {}
         t3 = time.perf_counter()
         self.timings["decide"] += t2 - t1
         self.timings["core"] += (t1 - t0) + (t3 - t2)
@@ -310,6 +315,8 @@ class BlocModel(mesa.Model):
     def _vote(self, i: int, t: int, score: float) -> tuple[str, str, str]:
         """(choice, action item, reason) of actor i on a resolution condemning t (README: UN votes)."""
         w, u = self.world, self.spec.un
+        if (w.ids[i], w.ids[t]) in self.vote_intents:
+            return self.vote_intents[(w.ids[i], w.ids[t])]
         if i == t:
             return "against", "vote_for", "the resolution condemns it"
         name, aff, rep = prose_name(w.names[t]), w.affinity[i, t], w.reputation[i]

@@ -1,0 +1,96 @@
+"""What each role sees, computed from the game (never filtered in a browser).
+
+A team sees its own country (stocks, production, needs, reserves, treaties, sanctions on
+it and by it), the public record (open moves, UN votes, the fronts), everything done to
+it or by it (covert trade included), its own orders and what the facilitator revealed to
+it. Covert moves it is not party to, other countries' stocks and other teams' orders are
+not in its view. The observer sees the public record; the facilitator sees everything.
+"""
+
+from __future__ import annotations
+
+from sim.actions import UNITS
+from sim.scenario.schema import ITEMS
+from sim.world import ITEM
+
+
+def _public(a) -> bool:
+    """Whether a move is in the public record."""
+    return not a.covert and a.kind != "dual_use_trade" and a.source != "facilitator"
+
+
+def _event(a, names) -> dict:
+    return {"step": a.step, "date": a.date, "actor": a.actor, "target": a.target, "kind": a.kind,
+            "source": a.source, "text": a.sentence(names)}
+
+
+def country_state(model, country: str) -> dict:
+    """One country's own state: what its team sees of itself."""
+    w = model.world
+    i = w.index[country]
+    needs = model.needs()[i]
+    return {
+        "id": country, "name": w.names[i],
+        "stocks": {k: float(w.stocks[i, ITEM[k]]) for k in ITEMS},
+        "production": {k: float(w.production[i, ITEM[k]]) for k in ITEMS},
+        "needs": {k: float(needs[ITEM[k]]) for k in ITEMS if needs[ITEM[k]] > 0},
+        "units": dict(UNITS),
+        "reserves_bn": float(w.reserves[i]), "frozen_bn": float(w.frozen[i]),
+        "economy_bn": float(w.economy[i]), "sanction_pressure": float(w.sanction_pressure[i]),
+        "sanctions_on_it": {w.ids[j]: float(w.sanctions[j, i]) for j in range(w.n) if w.sanctions[j, i] > 0},
+        "its_sanctions": {w.ids[j]: float(w.sanctions[i, j]) for j in range(w.n) if w.sanctions[i, j] > 0},
+        "treaties": [{"id": tid, "title": t["title"], "kind": t["kind"], "in_force": bool(t["in_force"]),
+                      "parties": [w.ids[p] for p in t["parties"]]}
+                     for tid, t in w.treaties.items() if i in t["parties"]],
+        "foreign_troops": float(w.deployed[i]),
+        "at_war_with": [w.ids[j] for j in range(w.n) if w.at_war[i, j]],
+    }
+
+
+def public_state(model) -> dict:
+    """What everyone knows: the fronts, the UN votes, the blocs and leanings."""
+    blocs, nonaligned = model.bloc_lists()
+    w = model.world
+    return {"fronts": {tid: {"name": t.name, "attacker": t.attacker, "defender": t.defender,
+                             "front": float(w.fronts[tid]), "active": bool(t.active)}
+                       for tid, t in model.theaters.items()},
+            "votes": [{k: v[k] for k in ("id", "title", "date", "condemns", "for", "against", "abstain",
+                                         "adopted", "vetoed_by")} for v in model.votes],
+            "blocs": blocs, "nonaligned": nonaligned,
+            "lean": {a: round(float(x), 4) for a, x in zip(w.ids, model.leans)}}
+
+
+def view(game, p) -> dict:
+    model = game.current_model()
+    names = game.names
+    status = game.status(p)
+    out = {"role": p.role, "game": status, "public": public_state(model)}
+    if p.role == "facilitator":
+        out["countries"] = {a: country_state(model, a) for a in model.world.ids}
+        out["events"] = [_event(a, names) for a in model.events]
+        out["orders"] = game.orders(p)
+        out["reveals"] = list(game.reveals.values())
+        return out
+    if p.role == "observer":
+        out["events"] = [_event(a, names) for a in model.events if _public(a)]
+        return out
+    me = p.country
+    out["country"] = country_state(model, me)
+    out["events"] = [_event(a, names) for a in model.events if _public(a) or me in (a.actor, a.target)]
+    out["done_to_it"] = [_event(a, names) for a in model.events if a.target == me and a.actor != me]
+    out["orders"] = game.orders(p).get(me, [])
+    revealed = []
+    for r in game.reveals.values():
+        if r["team"] != me or r["hidden"]:
+            continue
+        item = {"id": r["id"], "note": r["note"], "about": r["about"], "at": r["at"]}
+        if r["about"]:
+            kind, _, who = r["about"].partition(":")
+            if kind == "stocks":
+                item["data"] = country_state(model, who)["stocks"]
+            else:
+                turn = game.turn
+                item["data"] = [o.model_dump() for o in turn.orders_of(who)]
+        revealed.append(item)
+    out["revealed"] = revealed
+    return out
