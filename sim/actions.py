@@ -8,7 +8,7 @@ decorated with `@register_action`.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -44,9 +44,14 @@ class Action:
     blocked: bool = False
     unit_price: float | None = None   # $bn per unit when not PRICES_BN (e.g. bought abroad)
     event: str = ""                   # the scheduled event or inject this move carries out, if any
+    path: str = ""                    # policy: the settable field changed (sim.settable), e.g. actors.X.stocks.shells
+    value: Any = None                 # policy: its new value as given; item and detail are said from path and value
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The record as logged (events.jsonl); a policy change appears as its item and detail."""
+        out = asdict(self)
+        del out["path"], out["value"]
+        return out
 
     def sentence(self, names: dict[str, str] | None = None) -> str:
         """The move in one plain sentence: what, to whom, with what result, why."""
@@ -486,20 +491,17 @@ class Procure(ActionKind):
 
 @register_action
 class Policy(ActionKind):
-    """A change of an actor's policy parameter by a scheduled event (the model applies it)."""
+    """A change of a settable field (sim.settable) by an event or inject; the model applies it."""
 
     name = "policy"
 
     @classmethod
     def describe(cls, a, who, whom):
-        if a.item == "front":
-            return f"the front moved: {who} now holds {a.detail}% of {whom}'s territory"
-        if a.item == "active":
-            return f"{who} opened a front against {whom}" if a.detail in ("true", "True") else \
-                f"{who} and {whom} stopped fighting on their front"
-        what = (a.item or "policy").replace("doctrine_params.", "").replace("production.", "production of ")
-        what = what.replace("stocks.", "stock of ").replace("_burn.", " fire rate of ").replace("_", " ")
-        return f"{who} set its {what} to {a.detail}"
+        from sim.settable import Change
+
+        if not a.path:  # a record made without a settable path: its item and detail as written
+            return f"{who} set its {(a.item or 'policy').replace('_', ' ')} to {a.detail}"
+        return Change.sentence_of(a.path, a.value, who, whom)
 
     @classmethod
     def apply(cls, world, batch):

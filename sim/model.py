@@ -11,7 +11,6 @@ import time
 import mesa
 import numpy as np
 import pandas as pd
-from pydantic import ValidationError
 
 from sim import blocs as bloc_rules
 from sim.actions import ACTION_KINDS, UNITS, Action, apply_all, prose_name
@@ -20,19 +19,13 @@ from sim.alignment import RULES, Signals, make_rule
 from sim.doctrines import Context, make_doctrine
 from sim.errors import UserError
 from sim.events import EventLog
-from sim.scenario import Scenario, check_set_value, unknown
+from sim.scenario import Scenario, unknown
 from sim.scenario.schema import ITEMS, ActionSpec
-from sim.world import ITEM, build_world, set_wars
+from sim.settable import Change, check_now, doctrine_in_force
+from sim.world import ITEM, build_world
 from sim.votes import record_check
 
 K = len(ITEMS)
-
-
-def plain(value) -> str:
-    """A parameter value as a person writes it: lists joined by 'and'."""
-    if isinstance(value, (list, tuple)):
-        return " and ".join(map(str, value)) if value else "nothing"
-    return str(value)
 
 
 class BlocModel(mesa.Model):
@@ -132,20 +125,41 @@ class BlocModel(mesa.Model):
                        rng=self.rng, doctrines=self.doctrines,
                        belligerent=w.belligerents())
 
-    def inject(self, item: Action | ActionSpec | str) -> None:
-        """Queue a scenario event (by id) or an action; it applies at the next step."""
+    def inject(self, item: Action | ActionSpec | Change | str) -> None:
+        """Queue a scenario event (by id), an action or a settable-field change; it applies at the next step.
+
+        UserError when it cannot apply now (`inject_problem`)."""
+        problem = self.inject_problem(item)
+        if problem:
+            raise UserError(problem)
+        self.injects.append(item)
+
+    def inject_problem(self, item: Action | ActionSpec | Change | str) -> str | None:
+        """Why an inject cannot apply at the next step, or None; changes are checked against the
+        doctrines in force now."""
         if isinstance(item, str):
             if item not in self.spec.events:
-                raise UserError(f"inject: unknown event '{item}' (one of: {', '.join(self.spec.events)})")
+                return f"inject: unknown event '{item}' (one of: {', '.join(self.spec.events)})"
             for dotted, value in self.spec.events[item].set.items():
-                parts = dotted.split(".")
-                if parts[0] == "actors" and parts[2] == "doctrine_params":
-                    d = self.doctrines[self.world.index[parts[1]]]
-                    problem = check_set_value(self.spec, dotted, value, d.name)
-                    if problem:
-                        raise UserError(f"inject {item}: cannot apply now: {dotted}: {problem} "
-                                        f"({parts[1]} holds the {d.name} doctrine at this point)")
-        self.injects.append(item)
+                problem = check_now(self, dotted, value)
+                if problem:
+                    aid = dotted.split(".")[1]
+                    held = f" ({aid} holds the {doctrine_in_force(self, aid).name} doctrine at this point)" \
+                        if dotted.startswith("actors.") else ""
+                    return f"inject {item}: cannot apply now: {dotted}: {problem}{held}"
+        elif isinstance(item, Change):
+            problem = item.problem_now(self)
+            return f"set {item.path}: {problem}" if problem else None
+        elif isinstance(item, ActionSpec):
+            if item.kind not in ACTION_KINDS:
+                return f"action: {unknown('action', item.kind, ACTION_KINDS)}"
+            for role, who in (("actor", item.actor), ("target", item.target)):
+                if who not in self.world.index:
+                    return f"{role}: choose one of the scenario's actors (got {who!r})"
+            if item.actor == item.target:
+                return "target: an actor cannot act on itself (choose another actor)"
+            return ACTION_KINDS[item.kind].check_spec(item)
+        return None
 
     def _fire_events(self) -> None:
         s, w = self.spec, self.world
@@ -154,6 +168,9 @@ class BlocModel(mesa.Model):
         for item in queued:
             if isinstance(item, str):
                 due.append((item, s.events[item], f"inject:{item}"))
+            elif isinstance(item, Change):
+                item.apply(self)
+                self.pending.append(item.action(s, w.step, self.month, "inject"))
             else:
                 spec = item if isinstance(item, ActionSpec) else None
                 act = self._action_from_spec(spec, "inject", "") if spec else item
@@ -165,64 +182,20 @@ class BlocModel(mesa.Model):
             for a, b, value in e.affinity:
                 w.set_affinity(a, b, value)
             for dotted, value in e.set.items():
-                self._set(dotted, value)
-                parts = dotted.split(".")
-                who, whom = (parts[1], parts[1]) if parts[0] == "actors" else self._theater_actors(parts)
-                self.pending.append(Action(step=w.step, date=self.month, actor=who, target=whom, kind="policy",
-                                           item=".".join(parts[2:]), detail=plain(value), source=source,
-                                           event=e.description))
+                change = Change(dotted, value)
+                change.apply(self)
+                self.pending.append(change.action(s, w.step, self.month, source, e.description))
 
     def _action_from_spec(self, spec: ActionSpec, source: str, why: str) -> Action:
-        problem = (None if spec.kind in ACTION_KINDS else f"unknown action '{spec.kind}'") or \
-            ACTION_KINDS[spec.kind].check_spec(spec)
-        for who in (spec.actor, spec.target):
-            if who not in self.world.index:
-                problem = f"unknown actor '{who}'"
-        if problem:
-            raise UserError(f"inject: {problem}")
+        """The record of an action a scenario event or an inject wrote (both checked before)."""
         return Action(step=self.world.step, date=self.month, event=why, source=source, **spec.model_dump())
 
-    def _theater_actors(self, parts: list[str]) -> tuple[str, str]:
-        """Who a theater change concerns: the side whose tempo changes, or attacker and defender."""
-        t = self.theaters[parts[1]]
-        if parts[2] == "defender_burn":
-            return t.defender, t.defender
-        return (t.attacker, t.defender) if parts[2] in ("front", "active") else (t.attacker, t.attacker)
-
-    def _set(self, dotted: str, value) -> None:
-        if dotted.startswith("theaters."):
-            _, tid, field, *rest = dotted.split(".")
-            t = self.theaters[tid]
-            if field == "front":
-                self.world.fronts[tid] = float(np.clip(float(value), 0.0, 100.0))
-            elif field == "active":
-                t.active = bool(value)
-                set_wars(self.world, self.theaters.values())
-            elif rest:
-                setattr(getattr(t, field), rest[0], float(value))
-            else:
-                setattr(t, field, float(value))
-            self._compute_burn()
-            return
-        _, aid, field, *rest = dotted.split(".")
-        i = self.world.index[aid]
-        d = self.doctrines[i]
-        if field == "doctrine_params":
-            try:
-                d.params = type(d.params).model_validate({**d.params.model_dump(), rest[0]: value})
-            except ValidationError as exc:  # an event injected out of its order: the doctrine differs
-                problem = "; ".join(e["msg"] for e in exc.errors())
-                raise UserError(f"set {dotted} = {value!r}: {problem} (the {d.name} doctrine "
-                                f"in force takes: {', '.join(type(d.params).model_fields)})") from None
-        elif field == "doctrine":
-            self.doctrines[i] = make_doctrine(value, {})
-            for agent in self.agents:
-                if agent.index == i:
-                    agent.doctrine = self.doctrines[i]
-        elif field == "reputation_concern":
-            self.world.reputation[i] = float(value)
-        elif field in ("production", "stocks"):
-            getattr(self.world, field)[i, ITEM[rest[0]]] = float(value)
+    def set_doctrine(self, index: int, name: str) -> None:
+        """Switch actor ``index`` to doctrine ``name`` (its default parameters); the one place it happens."""
+        self.doctrines[index] = make_doctrine(name, {})
+        for agent in self.agents:
+            if agent.index == index:
+                agent.doctrine = self.doctrines[index]
 
     def _produce(self) -> None:
         w = self.world

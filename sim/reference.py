@@ -12,6 +12,7 @@ from pydantic_core import PydanticUndefined
 from sim.actions import ACTION_KINDS
 from sim.alignment import RULES
 from sim.doctrines import DOCTRINES
+from sim.settable import FIELDS
 from sim.scenario.schema import (ActionSpec, Actor, AlignmentConfig, BlocConfig, Event, KeyParameter, Landscape,
                                  Sanction, Scenario, Stocks, Theater, Treaty, UNConfig, Vote)
 
@@ -83,6 +84,9 @@ def render() -> str:
     for name, cls in sorted(ACTION_KINDS.items()):
         items = ", ".join(cls.items) if cls.items else "(none)"
         out.append(f"| `{name}` | {items} | {_doc(cls)} |")
+    out += ["", "## Fields that may change during a run (`events.ID.set`, injects, `--set`)", "",
+            "| path | what it changes |", "|---|---|"]
+    out += [f"| `{pattern}` | {_doc(cls)} |" for pattern, cls in FIELDS.items()]
     out += ["", "## Alignment rules (`alignment.rule`, parameters in `alignment.params`)", ""]
     for name, cls in sorted(RULES.items()):
         out += [f"### `{name}`: {cls.title}", "", f"Source: {cls.citation}", ""] + fields_table(cls.Params) + [""]

@@ -11,11 +11,11 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from sim.errors import UserError
-from sim.scenario.schema import ITEMS, MONTH, Scenario
+from sim.scenario.schema import MONTH, Scenario
 from sim.scenario.yamlio import Tracked, load_with_extends, parse_yaml
 
 __all__ = ["Scenario", "ScenarioTemplate", "load_scenario", "parse_scenario", "validate_tracked", "resolve_path",
-           "shipped_scenarios", "value_at", "MISSING", "did_you_mean", "unknown", "check_set_value", "SCENARIO_DIR",
+           "shipped_scenarios", "value_at", "scenario_from_dict", "MISSING", "did_you_mean", "unknown", "SCENARIO_DIR",
            "DEFAULT_SCENARIO", "describe_validation_error"]
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
@@ -54,12 +54,55 @@ class ScenarioTemplate:
             raise UserError(f"{path}: no such scenario file or shipped scenario "
                             f"({did_you_mean(self.path.stem, names)}shipped: {', '.join(names)})")
         self.tracked = load_with_extends(self.path)
+        self._base: Scenario | None = None
+
+    @classmethod
+    def from_text(cls, text: str, file: str = "<upload>") -> "ScenarioTemplate":
+        """A template from scenario text (an upload); `extends:` names a shipped scenario."""
+        tracked = parse_yaml(text, file)
+        if isinstance(tracked.data, dict) and "extends" in tracked.data:
+            from sim.scenario.yamlio import merge
+            parent = tracked.data.pop("extends")
+            parent_path = SCENARIO_DIR / str(parent)
+            if not parent_path.exists():
+                raise UserError(tracked.message(("extends",), f"no shipped scenario {parent} "
+                                                "(the file name of a shipped scenario)"))
+            tracked = merge(load_with_extends(parent_path), tracked)
+        template = cls.__new__(cls)
+        template.path, template.tracked, template._base = Path(file), tracked, None
+        return template
 
     def build(self, overrides: dict[str, Any] | None = None) -> Scenario:
+        if overrides:
+            self._check_settable(overrides)
         tracked = copy.deepcopy(self.tracked) if overrides else self.tracked
         if overrides:
             apply_overrides(tracked, overrides)
         return _validate(tracked)
+
+    def _check_settable(self, overrides: dict[str, Any]) -> None:
+        """Overrides of fields that may also change during a run get that field's own check
+        (sim.settable), as an event's `set:`, a dial or an order would."""
+        from sim.settable import check, parse
+
+        settable = {k: v for k, v in overrides.items() if str(k).startswith(("actors.", "theaters."))}
+        if not settable:
+            return
+        if self._base is None:
+            try:
+                self._base = _validate(self.tracked)
+            except UserError:
+                return  # the file itself is wrong: building reports it
+        problems = []
+        for dotted, value in settable.items():
+            if isinstance(parse(self._base, dotted), str):
+                continue  # not a settable field: the schema checks it
+            doctrine = overrides.get(".".join(str(dotted).split(".")[:2] + ["doctrine"]))
+            problem = check(self._base, dotted, value, doctrine)
+            if problem:
+                problems.append(f"override {dotted}: {dotted}: {problem}")
+        if problems:
+            raise UserError(problems)
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
@@ -67,18 +110,14 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     return ScenarioTemplate(path).build(overrides)
 
 
-def parse_scenario(text: str, file: str = "<upload>") -> Scenario:
-    """Validate scenario text (an upload); `extends:` is resolved against shipped scenarios."""
-    tracked = parse_yaml(text, file)
-    if isinstance(tracked.data, dict) and "extends" in tracked.data:
-        from sim.scenario.yamlio import merge
-        parent = tracked.data.pop("extends")
-        parent_path = SCENARIO_DIR / str(parent)
-        if not parent_path.exists():
-            raise UserError(tracked.message(("extends",), f"no shipped scenario {parent} "
-                                            "(the file name of a shipped scenario)"))
-        tracked = merge(load_with_extends(parent_path), tracked)
-    return _validate(tracked)
+def parse_scenario(text: str, file: str = "<upload>", overrides: dict[str, Any] | None = None) -> Scenario:
+    """Validate scenario text (an upload), with overrides; `extends:` names a shipped scenario."""
+    return ScenarioTemplate.from_text(text, file).build(overrides)
+
+
+def scenario_from_dict(data: Any, file: str = "<data>") -> Scenario:
+    """Validate a scenario held as data (a saved run's `scenario`), with every check of a file."""
+    return _validate(Tracked(copy.deepcopy(data), {}, file))
 
 
 def apply_overrides(tracked: Tracked, overrides: dict[str, Any]) -> None:
@@ -232,6 +271,7 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
     from sim.actions import ACTION_KINDS
     from sim.alignment import RULES
     from sim.doctrines import DOCTRINES
+    from sim.settable import check_event_set
 
     ids = set(s.actors)
     known = f"one of the actor ids: {', '.join(sorted(ids))}"
@@ -328,7 +368,7 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
             actor(("events", eid, "affinity", i, 0), a)
             actor(("events", eid, "affinity", i, 1), b)
         for key, value in e.set.items():
-            problem = check_set_path(s, key) or check_set_value(s, key, value, doctrine_at(s, key, e))
+            problem = check_event_set(s, e, key, value)
             if problem:
                 out.append((("events", eid, "set", key), problem))
     for i, k in enumerate(s.key_parameters):
@@ -394,82 +434,6 @@ def _check_key_parameter(s: Scenario, k) -> str | None:
     if k.min is None or k.max is None or not k.min < k.max:
         return f"a number needs min: and max: with min < max (got {k.min}, {k.max})"
     return None  # a value outside the dial's range is allowed (--set may go further); the dial shows it
-
-
-SETTABLE = ("doctrine_params", "reputation_concern", "production", "stocks", "doctrine")
-
-
-THEATER_SETTABLE = ("active", "front", "attacker_burn", "defender_burn", "speed", "defender_advantage", "noise")
-
-
-def check_set_path(s: Scenario, dotted: str) -> str | None:
-    """Events may change actors' doctrine, reputation concern, production and stocks, and theaters' tempo."""
-    parts = dotted.split(".")
-    if len(parts) >= 3 and parts[0] == "theaters":
-        if parts[1] not in s.theaters:
-            return f"unknown theater '{parts[1]}' (one of: {', '.join(s.theaters) or 'none'})"
-        if parts[2] not in THEATER_SETTABLE:
-            return f"cannot change '{parts[2]}' during a run (one of: {', '.join(THEATER_SETTABLE)})"
-        if parts[2].endswith("_burn") and (len(parts) != 4 or parts[3] not in ITEMS):
-            return f"a path theaters.ID.{parts[2]}.ITEM (ITEM: {', '.join(ITEMS)})"
-        return None
-    if len(parts) < 3 or parts[0] != "actors":
-        return ("a path actors.ID.FIELD (FIELD: " + ", ".join(SETTABLE) + ") or theaters.ID.FIELD (FIELD: "
-                + ", ".join(THEATER_SETTABLE) + ")")
-    if parts[1] not in s.actors:
-        return f"unknown actor '{parts[1]}' (one of the actor ids)"
-    if parts[2] not in SETTABLE:
-        return f"cannot change '{parts[2]}' during a run (one of: {', '.join(SETTABLE)})"
-    if parts[2] in ("production", "stocks") and (len(parts) != 4 or parts[3] not in ITEMS):
-        return f"a path actors.ID.{parts[2]}.ITEM (ITEM: {', '.join(ITEMS)})"
-    return None
-
-
-def doctrine_at(s: Scenario, key: str, event) -> str | None:
-    """The doctrine an actor named by a `set:` key holds when ``event`` fires: its own, or the
-    one the latest enabled event up to then switched it to (events at one step, in file order)."""
-    parts = key.split(".")
-    if parts[0] != "actors" or len(parts) < 2 or parts[1] not in s.actors:
-        return None
-    doctrine, target = s.actors[parts[1]].doctrine, f"actors.{parts[1]}.doctrine"
-    in_order = sorted(enumerate(s.events.values()), key=lambda ie: (s.when(ie[1]), ie[0]))
-    for _, other in in_order:
-        if other is event:
-            break
-        if other.enabled and target in other.set:
-            doctrine = str(other.set[target])
-    return doctrine
-
-
-def check_set_value(s: Scenario, dotted: str, value: Any, doctrine: str | None) -> str | None:
-    """Whether an event's `set:` value fits the field it changes (checked at load, not mid-run)."""
-    from sim.doctrines import DOCTRINES
-
-    parts = dotted.split(".")
-    if parts[0] == "actors" and parts[2] == "doctrine":
-        return None if value in DOCTRINES else unknown("doctrine", value, DOCTRINES)
-    elif parts[2] == "doctrine_params":
-        if doctrine not in DOCTRINES or len(parts) != 4:
-            return None if len(parts) == 4 else "a path actors.ID.doctrine_params.NAME"
-        params = DOCTRINES[doctrine].Params
-        if parts[3] not in params.model_fields:
-            return (f"{doctrine} has no parameter '{parts[3]}' "
-                    f"({did_you_mean(parts[3], params.model_fields)}known: {', '.join(sorted(params.model_fields))})")
-        same = s.actors[parts[1]].doctrine == doctrine
-        model, given = params, {**(s.actors[parts[1]].doctrine_params if same else {}), parts[3]: value}
-    else:  # a theater's field, or an actor's reputation_concern, production.ITEM, stocks.ITEM
-        owner = (s.theaters if parts[0] == "theaters" else s.actors)[parts[1]]
-        given = owner.model_dump()
-        given[parts[2]] = {**given[parts[2]], parts[3]: value} if len(parts) == 4 else value
-        model = type(owner)
-    try:
-        model.model_validate(given)
-    except ValidationError as exc:
-        wanted = tuple(parts[2:]) if parts[2] != "doctrine_params" else (parts[3],)
-        for err in exc.errors():
-            if tuple(str(x) for x in err["loc"]) == wanted:
-                return f"got {value!r} ({err['msg'].replace('Input should be ', '')})"
-    return None
 
 
 def shipped_scenarios() -> list[ShippedScenario]:
