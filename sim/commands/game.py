@@ -242,7 +242,7 @@ def cmd_facilitator(args) -> int:
     else:
         result = getattr(game, {"close": "close_phase"}.get(args.action, args.action))(me)
         if args.action == "adjudicate":
-            model = game.model_at(game.branch_id, result["turn"] + 1)
+            model = game.final_model(game.branch_id)
             moves = [a.sentence(game.names) for a in model.events if a.step in game.months(result["turn"])]
             if not args.json:
                 print("\n".join(moves))

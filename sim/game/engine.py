@@ -29,7 +29,8 @@ from sim.scenario.schema import ActionSpec, Scenario
 
 from sim.game.orders import OrderProblem, check_order, order_sentence, parse_order
 from sim.game.store import Entry, EventStore, utc_now
-from sim.game.turns import TurnInputs, check_set, doctrine_advice, new_model, play_turn, state_digest
+from sim.game.turns import TurnInputs, doctrine_advice, play_turn, state_digest
+from sim.timeline import InjectAction, InjectEvent, Run, SetField
 
 ROLES = ("facilitator", "team", "observer")
 MAX_TEAMS = 40
@@ -123,7 +124,7 @@ class Game:
         self.lock = threading.RLock()
         self.last_seq = 0
         self._pending: list[Entry] = []
-        self._models: dict[tuple[int, int], Any] = {}     # (branch, turn) -> model at the start of the turn
+        self._runs: dict[int, Run] = {}     # branch -> its run, replayed from the log (a cache)
         self.scenario: Scenario | None = None
         self.scenario_name = ""
         self.seed = 0
@@ -235,31 +236,21 @@ class Game:
         n = self.months_per_turn
         return range((number - 1) * n + 1, number * n + 1)
 
-    def model_at(self, branch: int, number: int):
-        """A copy of the model at the start of turn `number` on `branch` (replayed if not cached)."""
-        return copy.deepcopy(self._model_at(branch, number))
-
-    def _model_at(self, branch: int, number: int):
-        b = self.branches[branch]
-        while number <= b.fork and b.parent is not None:   # the state before turn k depends on turns < k
-            b = self.branches[b.parent]
-        key = (b.id, number)
-        if key not in self._models:
-            if number == 1:
-                self._models[key] = new_model(self.scenario, self.seed)
-            else:
-                prev = self.turn_of(b.id, number - 1)
-                if prev is None or prev.phase != "adjudicated":
-                    raise UserError(f"turn {number - 1} of branch {branch} was not adjudicated")
-                model = copy.deepcopy(self._model_at(b.id, number - 1))
-                play_turn(model, prev.inputs, self.months_per_turn, self.teams)
-                digest = state_digest(model)
-                if prev.digest and digest != prev.digest:
-                    raise UserError(f"{self.store.path}: replaying turn {number - 1} (branch {b.id}) does not give "
-                                    "the state the log recorded: this blocsim's model differs from the one the game "
-                                    "was played with (nothing was changed)")
-                self._models[key] = model
-        return self._models[key]
+    def _run(self, branch: int) -> Run:
+        """The branch's run after its adjudicated turns, replayed from the log where not cached.
+        Replaying the last turn must give the state the log recorded for it."""
+        run = self._runs.get(branch)
+        if run is None:
+            run = Run(self.scenario, self.seed)
+        done = [t for t in self.lineage(branch) if t.phase == "adjudicated" and self.months(t.number).start > run.now]
+        for t in done:
+            play_turn(run, t.inputs, self.months_per_turn, self.teams)
+        if done and state_digest(run.model) != done[-1].digest:
+            raise UserError(f"{self.store.path}: replaying the log to turn {done[-1].number} (branch {branch}) does "
+                            "not give the state the log recorded: this blocsim's model differs from the one the game "
+                            "was played with (nothing was changed)")
+        self._runs[branch] = run
+        return run
 
     # ------------------------------------------------------------------ the log
     def _max_seq(self) -> int:
@@ -273,8 +264,8 @@ class Game:
         if self.scenario is None:
             raise UserError(f"{self.store.path}: the game file holds no game (it was never created); "
                             "nothing was changed")
-        if verify:   # replay the current branch's adjudicated turns against their recorded digests
-            self._model_at(self.branch_id, self.turn_number)
+        if verify:   # replay the current branch's adjudicated turns against the recorded state
+            self._run(self.branch_id)
 
     def _append(self, kind: str, data: dict, p: Principal) -> Entry:
         entry = self.store.append(kind, data, p.who, p.role, self.clock())
@@ -380,7 +371,7 @@ class Game:
     def _submit(self, p: Principal, orders: list, origin: str) -> list[int]:
         team = self._team(p)
         turn = self._open_turn("submit orders")
-        model = self._model_at(self.branch_id, turn.number)
+        model = self._run(self.branch_id).model
         kept = turn.orders_of(team)
         ids = []
         for n, raw in enumerate(orders, 1):
@@ -406,7 +397,7 @@ class Game:
             raise Refused(f"order {order_id}: no such order of {team} this turn (its orders: {', '.join(map(str, mine)) or 'none'})")
         spec = parse_order(order, team)
         others = [o for i, o in mine.items() if i != order_id]
-        check_order(self._model_at(self.branch_id, turn.number), team, spec, others, self.months(turn.number))
+        check_order(self._run(self.branch_id).model, team, spec, others, self.months(turn.number))
         self._append("order_changed", {"branch": self.branch_id, "turn": turn.number, "id": order_id,
                                        "order": spec.model_dump(), "origin": "team"}, p)
         return order_id
@@ -430,7 +421,7 @@ class Game:
 
     def _advice(self, team: str) -> list[dict]:
         turn = self.turn
-        model = self._model_at(self.branch_id, turn.number)
+        model = self._run(self.branch_id).model
         inputs = TurnInputs(sets=list(turn.inputs.sets), injects=list(turn.inputs.injects))
         out = []
         for a in doctrine_advice(model, team, inputs):
@@ -482,18 +473,20 @@ class Game:
             raise Refused(f"turn {turn.number} is already adjudicated")
         if turn.phase == "open":
             self._append("phase_closed", {"branch": self.branch_id, "turn": turn.number, "why": "adjudication"}, p)
-        model = self.model_at(self.branch_id, turn.number)
-        try:
-            play_turn(model, turn.inputs, self.months_per_turn, self.teams)
-        except UserError as exc:
-            raise Refused(f"turn {turn.number} cannot be adjudicated: {'; '.join(exc.messages)}") from None
-        digest = state_digest(model)
-        self._append("adjudicated", {"branch": self.branch_id, "turn": turn.number, "digest": digest,
-                                     "month": model.month}, p)
-        self._models[(self.branch_id, turn.number + 1)] = model
-        if turn.number < self.last_turn:
-            self._append("phase_opened", {"branch": self.branch_id, "turn": turn.number + 1, "deadline": None}, p)
-        return {"turn": turn.number, "month": model.month, "digest": digest}
+        run = self._run(self.branch_id)
+        try:   # the run moves on now; if anything fails before the commit, it is rebuilt from the log
+            play_turn(run, turn.inputs, self.months_per_turn, self.teams)
+            digest = state_digest(run.model)
+            self._append("adjudicated", {"branch": self.branch_id, "turn": turn.number, "digest": digest,
+                                         "month": run.model.month}, p)
+            if turn.number < self.last_turn:
+                self._append("phase_opened", {"branch": self.branch_id, "turn": turn.number + 1, "deadline": None}, p)
+        except BaseException as exc:
+            self._runs.pop(self.branch_id, None)
+            if isinstance(exc, UserError) and not isinstance(exc, Refused):
+                raise Refused(f"turn {turn.number} cannot be adjudicated: {'; '.join(exc.messages)}") from None
+            raise
+        return {"turn": turn.number, "month": run.model.month, "digest": digest}
 
     @_refusing
     def inject(self, p: Principal, event: str | None = None, action: dict | None = None) -> None:
@@ -507,18 +500,13 @@ class Game:
         if event is not None:
             if event not in self.scenario.events:
                 raise Refused(f"inject: {unknown('event', event, self.scenario.events)}")
-            data = {"event": event, "description": self.scenario.events[event].description}
+            given, data = InjectEvent(event), {"event": event, "description": self.scenario.events[event].description}
         else:
-            from sim.actions import ACTION_KINDS
             spec = parse_order(action, action.get("actor") if isinstance(action, dict) else None)
-            model = self._model_at(self.branch_id, turn.number)
-            for who in (spec.actor, spec.target):
-                if who not in model.world.index:
-                    raise Refused(f"inject: {unknown('actor', who, model.world.index)}")
-            problem = ACTION_KINDS[spec.kind].check_spec(spec)
-            if problem:
-                raise Refused(f"inject: {problem}")
-            data = {"action": spec.model_dump(), "description": order_sentence(spec, self.names)}
+            given, data = InjectAction(spec), {"action": spec.model_dump(), "description": order_sentence(spec, self.names)}
+        problem = self._run(self.branch_id).problem(given)
+        if problem:
+            raise Refused(f"inject: {problem}")
         self._append("inject", {"branch": self.branch_id, "turn": turn.number, **data}, p)
 
     @_refusing
@@ -528,9 +516,9 @@ class Game:
         turn = self.turn
         if turn.phase == "adjudicated":
             raise Refused(f"turn {turn.number} is adjudicated")
-        problem = check_set(self._model_at(self.branch_id, turn.number), str(path), value)
+        problem = self._run(self.branch_id).problem(SetField(str(path), value))
         if problem:
-            raise Refused(f"set {path}: {problem}")
+            raise Refused(problem)
         self._append("set", {"branch": self.branch_id, "turn": turn.number, "path": str(path), "value": value}, p)
 
     @_refusing
@@ -595,13 +583,11 @@ class Game:
 
     def final_model(self, branch: int):
         """The model after a branch's last adjudicated turn (shared cache entry: read only)."""
-        last = max(self.branches[branch].turns, default=self.branches[branch].fork)
-        turn = self.turn_of(branch, last)
-        return self._model_at(branch, last + 1 if turn and turn.phase == "adjudicated" else last)
+        return self._run(branch).model
 
     def current_model(self):
         """The model at the start of the current turn (a shared cache entry: read it, do not change it)."""
-        return self._model_at(self.branch_id, self.turn_number)
+        return self._run(self.branch_id).model
 
     def status(self, p: Principal | None = None) -> dict:
         """Where the game stands: public to every role, with who has submitted orders."""

@@ -83,16 +83,9 @@ def available(model, country: str) -> dict[str, float]:
 def check_order(model, country: str, spec: ActionSpec, others: list[ActionSpec], months: range) -> None:
     """Raise OrderProblem unless `spec` can be carried out by `country` this turn beside `others`
     (its other orders this turn). `model` is the world at the start of the turn."""
-    w, s = model.world, model.spec
     if spec.actor != country:
         raise OrderProblem(f"actor '{spec.actor}': a team acts only for its own country ({country})")
-    if spec.target not in w.index:
-        raise OrderProblem(f"target: {unknown('actor', spec.target, w.index)}")
-    self_target = spec.kind in ("procure",)
-    if (spec.target == country) != self_target:
-        raise OrderProblem("target: procure names the country itself" if self_target
-                           else f"target: {spec.kind} needs another country than {country}")
-    problem = ACTION_KINDS[spec.kind].check_spec(spec)
+    problem = order_problem(model, spec)
     if problem:
         raise OrderProblem(problem)
     if len(others) >= MAX_ORDERS:
@@ -111,6 +104,18 @@ def check_order(model, country: str, spec: ActionSpec, others: list[ActionSpec],
 
 def _num(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
+
+
+def order_problem(model, spec: ActionSpec) -> str | None:
+    """The check an inject of the same action gets (`BlocModel.inject_problem`); a purchase from
+    one's own industry (procure) names the country itself as its target."""
+    if spec.kind != "procure":
+        return model.inject_problem(spec)
+    if spec.actor not in model.world.index:
+        return f"actor: {unknown('actor', spec.actor, model.world.index)}"
+    if spec.target != spec.actor:
+        return "target: procure names the country itself"
+    return ACTION_KINDS["procure"].check_spec(spec)
 
 
 def _check_vote(model, country: str, spec: ActionSpec, others: list[ActionSpec], months: range) -> None:

@@ -1,9 +1,10 @@
-"""Playing one turn on the model: the facilitator's changes, injects and the teams' orders.
+"""Playing one turn on a `Run` (sim/timeline.py): the facilitator's changes, injects and the teams' orders.
 
-This is the one place the game touches the model. A turn's inputs apply at its first month:
-settable changes, then injects, then the teams' orders in place of their countries' doctrine
-decisions. In a turn's later months a team's country takes no decisions of its own; its
-vote intentions hold for every vote in the turn.
+This is the one place the game touches the model, and only through the run's timeline. A
+turn's inputs are given at its first month: settable changes, then injects, then each
+team's orders (a `TeamOrders` input) in place of its country's doctrine decisions. In a
+turn's later months a team's country takes no decisions of its own; its vote intentions
+hold for every vote in the turn.
 """
 
 from __future__ import annotations
@@ -13,16 +14,61 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
 from sim.actions import Action
-from sim.model import BlocModel, plain
-from sim.scenario import check_set_value
-from sim.scenario import check_set_path
-from sim.scenario.schema import ActionSpec, Scenario
+from sim.model import BlocModel
+from sim.scenario import unknown
+from sim.scenario.schema import ActionSpec
+from sim.timeline import InjectAction, InjectEvent, Input, Run, SetField, register_input
 
-from sim.game.orders import VOTE_CHOICE, is_vote, to_action
+from sim.game.orders import VOTE_CHOICE, OrderProblem, is_vote, order_problem, parse_order, to_action
+
+
+@register_input
+@dataclass(frozen=True)
+class TeamOrders(Input):
+    """A team's orders for the next month. They replace its country's doctrine decisions that
+    month (no orders: it takes none); its vote intentions replace its votes."""
+
+    kind: ClassVar[str] = "orders"
+    country: str
+    orders: tuple   # ActionSpec fields, JSON-safe
+
+    def specs(self) -> list[ActionSpec]:
+        return [ActionSpec.model_validate(o) for o in self.orders]
+
+    def problem(self, model: BlocModel) -> str | None:
+        if self.country not in model.world.index:
+            return f"orders: {unknown('actor', self.country, model.world.index)}"
+        try:
+            for raw in self.orders:
+                spec = parse_order(raw, self.country)
+                if spec.actor != self.country:
+                    return f"orders of {self.country}: actor {spec.actor} (a team acts for its own country)"
+                problem = order_problem(model, spec)
+                if problem:
+                    return f"orders of {self.country}: {problem}"
+        except OrderProblem as exc:
+            return f"orders of {self.country}: {exc}"
+        return None
+
+    def queue(self, model: BlocModel) -> None:
+        step = model.world.step + 1
+        date = model.spec.step_to_month(step)
+        specs = self.specs()
+        model.orders[self.country] = [to_action(s, step, date, f"order:{self.country}")
+                                      for s in specs if not is_vote(s)]
+        for s in specs:
+            if is_vote(s):
+                model.vote_intents[(self.country, s.target)] = (VOTE_CHOICE[s.item], s.item,
+                                                                s.reason or "its team decided so")
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TeamOrders":
+        return cls(str(data["country"]), tuple(data["orders"]))
 
 
 @dataclass
@@ -33,68 +79,41 @@ class TurnInputs:
     injects: list[str | ActionSpec] = field(default_factory=list)         # event ids or composed actions
     orders: dict[str, list[ActionSpec]] = field(default_factory=dict)     # team country -> its orders
 
-
-def new_model(scenario: Scenario, seed: int) -> BlocModel:
-    return BlocModel(scenario, seed=seed)
-
-
-def check_set(model: BlocModel, path: str, value) -> str | None:
-    """A problem with setting `path` to `value` in the running model, or None."""
-    problem = check_set_path(model.spec, path)
-    if problem:
-        return problem
-    doctrine = None
-    parts = path.split(".")
-    if parts[0] == "actors":
-        doctrine = model.doctrines[model.world.index[parts[1]]].name
-    return check_set_value(model.spec, path, value, doctrine)
+    def first_month(self) -> list[Input]:
+        """The facilitator's inputs, given at the turn's first month."""
+        return [SetField(p, v) for p, v in self.sets] + \
+            [InjectEvent(i) if isinstance(i, str) else InjectAction(i) for i in self.injects]
 
 
-def play_turn(model: BlocModel, inputs: TurnInputs, months: int, teams: list[str]) -> BlocModel:
-    """Step `model` through one turn of `months` months with `inputs` (the model is changed)."""
-    w = model.world
-    step = w.step + 1
-    for path, value in inputs.sets:
-        model._set(path, value)
-        parts = path.split(".")
-        who, whom = (parts[1], parts[1]) if parts[0] == "actors" else model._theater_actors(parts)
-        model.events.extend([Action(step=step, date=model.spec.step_to_month(step), actor=who, target=whom,
-                                    kind="policy", item=".".join(parts[2:]), detail=plain(value),
-                                    source="facilitator", reason="the facilitator set it")])
-    for item in inputs.injects:
-        model.inject(item)
-    votes = {(team, o.target): (VOTE_CHOICE[o.item], o.item, o.reason or "its team decided so")
-             for team, orders in inputs.orders.items() for o in orders if is_vote(o)}
+def play_turn(run: Run, inputs: TurnInputs, months: int, teams: list[str]) -> None:
+    """Step `run` through one turn of `months` months with `inputs` (UserError if an input cannot apply)."""
     for month in range(months):
-        step = w.step + 1
-        date = model.spec.step_to_month(step)
-        model.orders = {team: [] for team in teams}
-        if month == 0:
-            for team, orders in inputs.orders.items():
-                model.orders[team] = [to_action(o, step, date, f"order:{team}") for o in orders if not is_vote(o)]
-        model.vote_intents = dict(votes)
-        model.step()
-    return model
+        given = inputs.first_month() if month == 0 else []
+        for team in teams:
+            orders = inputs.orders.get(team, [])
+            kept = orders if month == 0 else [o for o in orders if is_vote(o)]
+            given.append(TeamOrders(team, tuple(o.model_dump() for o in kept)))
+        for item in given:
+            run.give(item)
+        run.step(1)
 
 
 def doctrine_advice(model: BlocModel, country: str, inputs: TurnInputs) -> list[Action]:
     """What `country`'s doctrine would decide at the turn's first month (on a copy of the model)."""
     trial = copy.deepcopy(model)
-    for path, value in inputs.sets:
-        trial._set(path, value)
-    for item in inputs.injects:
-        trial.inject(item)
+    for item in inputs.first_month():
+        item.queue(trial)
     captured: list[Action] = []
     agent = next(a for a in trial.agents if a.actor_id == country)
     real = agent.doctrine
 
-    class Recorder:   # the country's own doctrine, its decisions kept before they apply
+    class Recorder:   # the country's own doctrine; its decisions are kept (after the step: with outcomes)
         def __getattr__(self, name):
             return getattr(real, name)
 
         def decide(self, me, ctx):
             out = real.decide(me, ctx)
-            captured.extend(out)   # the records themselves: after the step they say what came of them
+            captured.extend(out)
             return out
 
     agent.doctrine = Recorder()
@@ -113,7 +132,7 @@ def state_digest(model: BlocModel) -> str:
             h.update(np.ascontiguousarray(value).tobytes())
     rest = {"step": w.step, "fronts": w.fronts, "rng": model.rng.bit_generator.state,
             "treaties": {k: {**t, "assistance": list(map(float, t["assistance"]))} for k, t in w.treaties.items()},
-            "doctrines": [(d.name, d.params.model_dump()) for d in model.doctrines],
+            "doctrines": [(a.doctrine.name, a.doctrine.params.model_dump()) for a in model.agents],
             "events": [a.to_dict() for a in model.events], "rows": model.rows[-1], "votes": model.votes}
     h.update(json.dumps(rest, sort_keys=True, default=str).encode())
     return h.hexdigest()
