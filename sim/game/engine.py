@@ -503,10 +503,12 @@ class Game:
             given, data = InjectEvent(event), {"event": event, "description": self.scenario.events[event].description}
         else:
             spec = parse_order(action, action.get("actor") if isinstance(action, dict) else None)
-            given, data = InjectAction(spec), {"action": spec.model_dump(), "description": order_sentence(spec, self.names)}
+            given = InjectAction(spec)
         problem = self._run(self.branch_id).problem(given)
         if problem:
             raise Refused(f"inject: {problem}")
+        if action is not None:
+            data = {"action": spec.model_dump(), "description": order_sentence(spec, self.names)}
         self._append("inject", {"branch": self.branch_id, "turn": turn.number, **data}, p)
 
     @_refusing
