@@ -160,11 +160,14 @@ def test_pause_deadline_reopen_and_switching_branches(tmp_path):
     now = ["2026-01-01T10:00:00+00:00"]
     g, codes = Game.create(tmp_path / "g.db", "feb2022_baseline", ["USA"], clock=lambda: now[0])
     f, usa = g.join(codes["facilitator"]), g.join(codes["teams"]["USA"])
+    heard, start = [], g.revision
+    g.listeners.append(lambda entry: heard.append(entry.kind))
     g.pause(f)
     with pytest.raises(Refused, match="paused"):
         g.submit_order(usa, AID)
     g.resume(f)
-    g.open_phase(f, deadline="2026-01-01T10:30:00+00:00")
+    assert heard == ["paused", "refused", "resumed"] and g.revision == start + 3
+    g.open_phase(f, deadline="2026-01-01T12:30:00+02:00")   # 10:30 UTC
     g.submit_order(usa, AID)
     now[0] = "2026-01-01T10:31:00+00:00"
     with pytest.raises(Refused, match="closed"):

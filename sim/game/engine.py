@@ -19,7 +19,7 @@ import hashlib
 import secrets
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
@@ -89,10 +89,14 @@ def _refusing(method: Callable) -> Callable:
     @functools.wraps(method)
     def run(self: "Game", principal: Principal, *args, **kwargs):
         with self.lock:
-            with self.store.writing():      # a deadline that passed closes the phase, whatever follows
-                self._catch_up()
-                self._expire_deadline()
-            self._apply_entries()
+            self._catch_up()
+            if self._deadline_passed():     # it closes the phase, whatever follows
+                with self.store.writing():
+                    self._catch_up()
+                    if self._deadline_passed():
+                        self._append("phase_closed", {"branch": self.branch_id, "turn": self.turn_number,
+                                                      "why": "deadline"}, SYSTEM)
+                self._apply_entries()
             try:
                 with self.store.writing():
                     self._catch_up()
@@ -135,6 +139,7 @@ class Game:
         self.paused = False
         self.reveals: dict[int, dict] = {}
         self.joined: set[str] = set()
+        self.listeners: list[Callable[[Entry], None]] = []   # called with each committed entry, in order
         with self.lock:
             self._catch_up(verify=True)
 
@@ -258,9 +263,11 @@ class Game:
 
     def _catch_up(self, verify: bool = False) -> None:
         """Apply entries other processes (or this one) committed since we last looked."""
-        for entry in self.store.entries(after=self.last_seq):
+        entries = self.store.entries(after=self.last_seq)
+        for entry in entries:
             self._reduce(entry)
             self.last_seq = entry.seq
+        self._notify(entries)
         if self.scenario is None:
             raise UserError(f"{self.store.path}: the game file holds no game (it was never created); "
                             "nothing was changed")
@@ -273,10 +280,21 @@ class Game:
         return entry
 
     def _apply_entries(self) -> None:
-        for entry in self._pending:
+        entries, self._pending = self._pending, []
+        for entry in entries:
             self._reduce(entry)
             self.last_seq = max(self.last_seq, entry.seq)
-        self._pending.clear()
+        self._notify(entries)
+
+    def _notify(self, entries: list[Entry]) -> None:
+        for listener in list(self.listeners):
+            for entry in entries:
+                listener(entry)
+
+    @property
+    def revision(self) -> int:
+        """The number of the latest entry applied: it grows with every change (pages compare it)."""
+        return self.last_seq
 
     def _reduce(self, e: Entry) -> None:
         """Bring the in-memory state forward by one committed entry."""
@@ -352,10 +370,9 @@ class Game:
             raise Refused(f"cannot {what}: the order phase of turn {turn.number} is {turn.phase}")
         return turn
 
-    def _expire_deadline(self) -> None:
+    def _deadline_passed(self) -> bool:
         turn = self.turn
-        if turn.phase == "open" and turn.deadline and not self.paused and self.clock() >= turn.deadline:
-            self._append("phase_closed", {"branch": self.branch_id, "turn": turn.number, "why": "deadline"}, SYSTEM)
+        return turn.phase == "open" and bool(turn.deadline) and not self.paused and self.clock() >= turn.deadline
 
     # ------------------------------------------------------------------ team actions
     @_refusing
@@ -451,9 +468,11 @@ class Game:
             raise Refused(f"turn {turn.number} is adjudicated (roll back to play it again)")
         if deadline is not None:
             try:
-                deadline = datetime.fromisoformat(deadline).isoformat(timespec="seconds")
+                when = datetime.fromisoformat(str(deadline))
             except ValueError:
-                raise Refused(f"deadline: got {deadline!r} (a UTC time as YYYY-MM-DDTHH:MM:SS+00:00)") from None
+                raise Refused(f"deadline: got {deadline!r} (a time as YYYY-MM-DDTHH:MM:SS+00:00)") from None
+            when = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
+            deadline = when.isoformat(timespec="seconds")   # UTC, so that times compare as text
         self._append("phase_opened", {"branch": self.branch_id, "turn": turn.number, "deadline": deadline}, p)
 
     @_refusing

@@ -122,7 +122,8 @@ def doctrine_advice(model: BlocModel, country: str, inputs: TurnInputs) -> list[
 
 
 def state_digest(model: BlocModel) -> str:
-    """A fingerprint of the whole model state: arrays, fronts, treaties, random state, log and series."""
+    """A fingerprint of the model state: its arrays, fronts, treaties, doctrines, random state, the
+    latest month's moves and series row (the arrays carry everything earlier months did)."""
     h = hashlib.sha256()
     w = model.world
     for f in dataclasses.fields(w):
@@ -133,6 +134,7 @@ def state_digest(model: BlocModel) -> str:
     rest = {"step": w.step, "fronts": w.fronts, "rng": model.rng.bit_generator.state,
             "treaties": {k: {**t, "assistance": list(map(float, t["assistance"]))} for k, t in w.treaties.items()},
             "doctrines": [(a.doctrine.name, a.doctrine.params.model_dump()) for a in model.agents],
-            "events": [a.to_dict() for a in model.events], "rows": model.rows[-1], "votes": model.votes}
+            "events": len(model.events), "last": [a.to_dict() for a in model.events.for_step(w.step)],
+            "rows": model.rows[-1], "votes": model.votes}
     h.update(json.dumps(rest, sort_keys=True, default=str).encode())
     return h.hexdigest()
