@@ -154,6 +154,11 @@ def test_a_team_sees_its_own_country_not_others_stocks_orders_or_covert_trade(ga
     assert [r["note"] for r in g.view(usa)["revealed"]] == ["Intercepted orders"]
     assert g.view(rus)["revealed"] == []
     assert len(g.view(f)["countries"]) == len(g.scenario.actors)
+    # other countries' moves are told without their reasons (which tell what they hold and need)
+    others = [e for e in g.view(usa)["events"] if e["actor"] != "USA" and e["source"] == "doctrine"]
+    assert others and not any("because" in e["text"] for e in others)
+    assert any("because" in e["text"] for e in g.view(f)["events"] if e["source"] == "doctrine")
+    assert all(e["step"] > 1 for e in g.view(usa, since=1)["events"])
 
 
 def test_pause_deadline_reopen_and_switching_branches(tmp_path):

@@ -643,9 +643,10 @@ class Game:
                          "origin": turn.origins.get(i, "team")} for i, s in turn.order_ids.get(t, {}).items()]
                     for t in teams}
 
-    def view(self, p: Principal) -> dict:
-        """What `p` may see of the game now (fog of war for teams; everything for the facilitator)."""
+    def view(self, p: Principal, since: int = 0) -> dict:
+        """What `p` may see of the game now (fog of war for teams; everything for the facilitator);
+        `since`: only the moves of months after it."""
         from sim.game.views import view
         with self.lock:
             self._catch_up()
-            return view(self, p)
+            return view(self, p, since)

@@ -28,6 +28,7 @@ VOTE_CHOICE = {"vote_against": "for", "vote_for": "against", "abstain": "abstain
 """A vote intention's item -> how the country votes on the resolution condemning the target."""
 MAX_AMOUNT = 1e9
 MAX_ORDERS = 50   # per team and turn
+MAX_REASON = 500  # characters
 
 
 class OrderProblem(Exception):
@@ -57,6 +58,8 @@ def parse_order(raw: Any, actor: str) -> ActionSpec:
             else:
                 problems.append(f"{field}: got {err.get('input')!r} ({err['msg'].replace('Input should be ', '')})")
         raise OrderProblem("; ".join(problems)) from None
+    if len(spec.reason) > MAX_REASON:
+        raise OrderProblem(f"reason: {len(spec.reason)} characters (at most {MAX_REASON})")
     for field in ("amount", "payment_amount"):
         value = getattr(spec, field)
         if not math.isfinite(value) or value > MAX_AMOUNT:

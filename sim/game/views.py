@@ -9,6 +9,8 @@ not in its view. The observer sees the public record; the facilitator sees every
 
 from __future__ import annotations
 
+import dataclasses
+
 from sim.actions import UNITS
 from sim.scenario.schema import ITEMS
 from sim.world import ITEM
@@ -19,9 +21,12 @@ def _public(a) -> bool:
     return not a.covert and a.kind != "dual_use_trade" and a.source != "facilitator"
 
 
-def _event(a, names) -> dict:
+def _event(a, names, me: str | None = None) -> dict:
+    """A move as a role sees it: a team reads the reasons of its own country's moves only (another
+    country's reasons tell what it holds and needs)."""
+    told = a if me is None or a.actor == me else dataclasses.replace(a, reason="")
     return {"step": a.step, "date": a.date, "actor": a.actor, "target": a.target, "kind": a.kind,
-            "source": a.source, "text": a.sentence(names)}
+            "source": a.source, "text": told.sentence(names)}
 
 
 def country_state(model, country: str) -> dict:
@@ -60,24 +65,26 @@ def public_state(model) -> dict:
             "lean": {a: round(float(x), 4) for a, x in zip(w.ids, model.leans)}}
 
 
-def view(game, p) -> dict:
+def view(game, p, since: int = 0) -> dict:
+    """`since`: only the moves of model steps after it (a page that has the earlier ones)."""
     model = game.current_model()
+    moves = [a for a in model.events if a.step > since]
     names = game.names
     status = game.status(p)
     out = {"role": p.role, "game": status, "public": public_state(model)}
     if p.role == "facilitator":
         out["countries"] = {a: country_state(model, a) for a in model.world.ids}
-        out["events"] = [_event(a, names) for a in model.events]
+        out["events"] = [_event(a, names) for a in moves]
         out["orders"] = game.orders(p)
         out["reveals"] = list(game.reveals.values())
         return out
     if p.role == "observer":
-        out["events"] = [_event(a, names) for a in model.events if _public(a)]
+        out["events"] = [_event(a, names, "") for a in moves if _public(a)]
         return out
     me = p.country
     out["country"] = country_state(model, me)
-    out["events"] = [_event(a, names) for a in model.events if _public(a) or me in (a.actor, a.target)]
-    out["done_to_it"] = [_event(a, names) for a in model.events if a.target == me and a.actor != me]
+    out["events"] = [_event(a, names, me) for a in moves if _public(a) or me in (a.actor, a.target)]
+    out["done_to_it"] = [_event(a, names, me) for a in moves if a.target == me and a.actor != me]
     out["orders"] = game.orders(p).get(me, [])
     revealed = []
     for r in game.reveals.values():
