@@ -34,39 +34,6 @@ DEFAULT_RULES = ("interest", "balance_continuous", "balance_triad", "landscape")
 NONALIGNED = "non-aligned"
 
 
-def parse_rules(text: str | None) -> list[str]:
-    """Rule names from "a,b,c" (None: DEFAULT_RULES, those that are registered), checked."""
-    if text is None:
-        return [r for r in DEFAULT_RULES if r in RULES]
-    names = [t.strip() for t in str(text).split(",") if t.strip()]
-    if not names:
-        raise UserError(f"--rules: no rule named (a comma-separated list of: {', '.join(sorted(RULES))})")
-    missing = [n for n in names if n not in RULES]
-    if missing:
-        raise UserError([f"--rules: {unknown('rule', n, RULES)}" for n in missing])
-    seen: list[str] = []
-    for n in names:
-        if n not in seen:
-            seen.append(n)
-    return seen
-
-
-def parse_rule_params(pairs: list[str] | None) -> dict[str, dict[str, Any]]:
-    """{"balance_triad": {"p": 0.3}} from ["balance_triad.p=0.3"]; values are read as YAML."""
-    import yaml
-
-    out: dict[str, dict[str, Any]] = {}
-    for pair in pairs or []:
-        if "=" not in pair or "." not in pair.split("=", 1)[0]:
-            raise UserError(f"--param {pair}: expected RULE.NAME=VALUE (e.g. balance_triad.p=0.3)")
-        path, value = pair.split("=", 1)
-        rule, name = path.strip().split(".", 1)
-        if rule not in RULES:
-            raise UserError(f"--param {pair}: {unknown('rule', rule, RULES)}")
-        out.setdefault(rule, {})[name.strip()] = yaml.safe_load(value)
-    return out
-
-
 def rule_params(scenario: Scenario, rule: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """The parameters `rule` runs with: the scenario's own (if it names this rule), then `extra`.
 
@@ -82,9 +49,9 @@ def rule_params(scenario: Scenario, rule: str, extra: dict[str, Any] | None = No
         for err in exc.errors():
             field = ".".join(str(x) for x in err["loc"])
             if err["type"] == "extra_forbidden":
-                lines.append(f"--param {rule}.{field}: unknown parameter of {rule} (known: {known})")
+                lines.append(f"{rule}.{field}: unknown parameter of {rule} (known: {known})")
             else:
-                lines.append(f"--param {rule}.{field}: got {err.get('input')!r} "
+                lines.append(f"{rule}.{field}: got {err.get('input')!r} "
                              f"({err['msg'].replace('Input should be ', '')})")
         raise UserError(lines) from None
     return params
@@ -105,13 +72,13 @@ def run_rules(scenario: Scenario | str | Path, rules: list[str] | None = None, s
         scenario = load_scenario(scenario, overrides)
     elif overrides:
         raise ValueError("overrides apply when loading from a file: pass a path")
-    rules = list(rules) if rules else parse_rules(None)
+    rules = list(rules) if rules else [r for r in DEFAULT_RULES if r in RULES]
     missing = [r for r in rules if r not in RULES]
     if missing:
-        raise UserError([f"--rules: {unknown('rule', r, RULES)}" for r in missing])
+        raise UserError([f"alignment rules: {unknown('rule', r, RULES)}" for r in missing])
     for rule in (params or {}):
         if rule not in rules:
-            raise UserError(f"--param {rule}.*: {rule} is not among the compared rules ({', '.join(rules)})")
+            raise UserError(f"{rule}.*: {rule} is not among the compared rules ({', '.join(rules)})")
     chosen = {r: rule_params(scenario, r, (params or {}).get(r)) for r in rules}
     out = []
     for rule in rules:

@@ -15,7 +15,7 @@ def write_outputs(model, out: Path, fmt: str = "parquet", overrides: dict | None
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"--out {out}: cannot create the folder: {exc.strerror} (a writable folder)") from None
+        raise UserError(f"{out}: cannot create the folder: {exc.strerror} (a writable folder)") from None
     files = {"series": out / f"series.{fmt}", "agents": out / f"agents.{fmt}",
              "events": out / "events.jsonl", "summary": out / "summary.json", "review": out / "review.md"}
     for key, frame in (("series", model.series()), ("agents", model.agent_series())):

@@ -5,7 +5,8 @@ import json
 import pytest
 
 from sim.cli import main
-from sim.compare import DEFAULT_RULES, bloc_changes, compare_rules, match_blocs, parse_rules
+from sim.commands.compare import parse_rules
+from sim.compare import DEFAULT_RULES, bloc_changes, compare_rules, match_blocs
 from sim.errors import UserError
 from tests.conftest import make_scenario
 
@@ -93,7 +94,7 @@ def test_bad_rule_name_exits_2_with_a_clear_message(capsys):
 
 @pytest.mark.parametrize("param, message", [
     ("balance_triad.q=1", "unknown parameter of balance_triad"),
-    ("balance_triad.p=3", "--param balance_triad.p: got 3"),
+    ("balance_triad.p=3", "balance_triad.p: got 3"),
     ("nosuchrule.p=1", "unknown rule 'nosuchrule'"),
     ("p=1", "expected RULE.NAME=VALUE"),
     ("landscape.rate=0.5", "landscape is not among the compared rules"),

@@ -96,11 +96,11 @@ def test_injects_apply_at_the_next_step_and_are_logged_as_injects():
 
 @pytest.mark.parametrize("args, expected", [
     (("arms_transfer", "PRK", "PRK", "shells", 1), "cannot act on itself"),
-    (("arms_transfer", "XXX", "RUS", "shells", 1), "actor:"),
+    (("arms_transfer", "XXX", "RUS", "shells", 1), "actor: choose one of the scenario's actors (got 'XXX')"),
     (("teleport", "PRK", "RUS", None, 1), "unknown action"),
     (("arms_transfer", "PRK", "RUS", "shells", "lots"), "amount: got 'lots'"),
     (("arms_transfer", "PRK", "RUS", "shells", float("nan")), "amount"),
-    (("arms_transfer", "PRK", "RUS", "bananas", 1), "item: arms_transfer needs one of"),
+    (("arms_transfer", "PRK", "RUS", "bananas", 1), "item 'bananas' does not fit arms_transfer (one of: shells"),
     (("sanction", "USA", "RUS", "banks", 5), "intensity"),
 ])
 def test_bad_composed_injects_get_messages(args, expected):
@@ -242,3 +242,20 @@ def test_after_action_review_tells_the_facilitators_moves_and_the_outcome():
     assert "| bloc | members | cohesion |" in text and "ES-11/1" in text and "as on record for" in text
     assert "- Russia-Ukraine front: " in text and "% of Ukraine's territory held by Russia (started at 7.0%)" in text
     assert text == s.review_md()  # the same run always gives the same review
+
+
+def test_the_inspector_shows_the_doctrine_in_force_after_a_switch(tmp_path):
+    from viz.components.inspector import inspect
+
+    path = tmp_path / "switch.yaml"
+    path.write_text(
+        "name: switch\ndescription: a doctrine switch at month 2\n"
+        "poles: {west: [AAA], east: [BBB]}\n"
+        "actors:\n  AAA: {name: Aland, doctrine: hedger}\n  BBB: {name: Bland, doctrine: hedger}\n"
+        "events:\n  e1: {description: Aland turns patron, step: 2, set: {actors.AAA.doctrine: patron}}\n")
+    s = Session(str(path))
+    s.step(1)
+    assert inspect(s.frame(), "AAA")["doctrine"] == "hedger"
+    s.step(1)
+    assert inspect(s.frame(), "AAA")["doctrine"] == "patron"
+    assert s.rewind(1) == [] and inspect(s.frame(), "AAA")["doctrine"] == "hedger"

@@ -1,10 +1,11 @@
-"""One browser page's run: scenario, settings, model, pinned comparison, and snapshots.
+"""One browser page's run: a lock and a snapshot publisher over a `sim.timeline.Run`.
 
 A `Session` belongs to exactly one page (the dashboard keeps it in page state), so two
-browsers never share a run. Every mutation takes the session's lock, and views read only
-`Frame` snapshots, which are copies: a step running in a background thread never
-changes what a view is drawing. Every user mistake comes back as message strings;
-nothing here raises on bad input.
+browsers never share a run. The run (model, inputs, replay) is a `Run`; the session adds
+the page's settings, the pinned comparison and `Frame` snapshots. Every mutation takes
+the session's lock, and views read only frames, which are copies: a step running in a
+background thread never changes what a view is drawing. Every user mistake comes back as
+message strings; nothing here raises on bad input.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ import pandas as pd
 
 from sim.errors import UserError
 from sim.model import BlocModel
-from sim.scenario import MISSING, Scenario, load_scenario, parse_scenario, shipped_scenarios, unknown, value_at
+from sim.scenario import (MISSING, Scenario, load_scenario, parse_assignment, parse_scenario, shipped_scenarios,
+                          unknown, value_at)
+from sim.settable import doctrine_in_force
+from sim.timeline import InjectAction, InjectEvent, Input, Run
 from viz.layout import affinity_layout
 
 MAX_SEED = 2**32 - 1
@@ -66,7 +70,7 @@ class Frame(_ActorTables):
     rule_citation: str
     ids: list[str]
     names: list[str]
-    doctrine: list[str]
+    doctrine: list[str]          # the doctrine each actor decides by now (after any switch)
     power: np.ndarray
     affinity: np.ndarray
     bloc: np.ndarray            # bloc index per actor, -1 when not aligned
@@ -150,13 +154,10 @@ class Session:
     def __init__(self, scenario: str | None = None):
         self.lock = threading.RLock()
         self.settings = Settings()
-        self.scenario: Scenario | None = None
-        self.model: BlocModel | None = None
+        self.run: Run | None = None
         self.pinned: Pinned | None = None
         self.revision = 0
         self._events: list[dict] = []
-        self._events_upto = -1
-        self._injects: list[tuple[int, Any]] = []  # (step it was queued at, event id or ActionSpec)
         self._names: dict[str, str] = {}
         self._frame: Frame | None = None
         self._positions: np.ndarray | None = None
@@ -166,6 +167,14 @@ class Session:
         if scenario is None and any(s.name == DEFAULT_SCENARIO for s in ships):
             default = DEFAULT_SCENARIO
         self.startup_errors = self.load_shipped(default) if default else ["no shipped scenarios found"]
+
+    @property
+    def scenario(self) -> Scenario | None:
+        return self.run.scenario if self.run else None
+
+    @property
+    def model(self) -> BlocModel | None:
+        return self.run.model if self.run else None
 
     # ------------------------------------------------------------ loading
     def load_shipped(self, name_or_path: str) -> list[str]:
@@ -221,25 +230,21 @@ class Session:
         if st.steps is not None:
             overrides["steps"] = st.steps
         if st.upload_text is not None:
-            scn = parse_scenario(st.upload_text, st.upload_name or "<upload>")
-            if overrides:
-                scn = _override_parsed(scn, overrides, st.upload_name or "<upload>")
-            return scn
+            return parse_scenario(st.upload_text, st.upload_name or "<upload>", overrides or None)
         return load_scenario(st.scenario_name, overrides=overrides or None)
 
     def _rebuild(self, st: Settings) -> list[str]:
         try:
             scn = self._build_scenario(st)
-            model = BlocModel(scn, seed=st.seed, alignment=st.rule)
+            run = Run(scn, seed=st.seed, alignment=st.rule)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message in the page
             if isinstance(exc, UserError):
                 return error_lines(exc)
             traceback.print_exc()
             return [f"{st.upload_name or st.scenario_name}: {line}" for line in error_lines(exc)]
-        self.settings, self.scenario, self.model = st, scn, model
+        self.settings, self.run = st, run
         self._names = {a: scn.actors[a].name for a in scn.actors}
-        self._events, self._events_upto = [], -1
-        self._injects = []
+        self._events = []
         self._positions = None
         self._publish()
         return []
@@ -253,15 +258,12 @@ class Session:
     def step(self, n: int = 1) -> list[str]:
         """Advance up to ``n`` months; a message when the run is already at its end."""
         with self.lock:
-            if self.model is None:
+            if self.run is None:
                 return ["no scenario is loaded"]
-            last = self.scenario.steps
-            if self.current_step >= last:
-                return [f"the run has reached its last step ({last}); reset, or set more steps"]
-            todo = min(int(n), last - self.current_step)
+            if self.run.at_end:
+                return [f"the run has reached its last step ({self.run.steps}); reset, or set more steps"]
             try:
-                for _ in range(todo):
-                    self.model.step()
+                self.run.step(n)
             except Exception as exc:  # noqa: BLE001
                 traceback.print_exc()
                 self._publish()
@@ -285,95 +287,57 @@ class Session:
 
     @property
     def current_step(self) -> int:
-        m = self.model
-        if m is None:
-            return 0
-        return int(m.world.step)
+        return self.run.now if self.run else 0
 
     def inject_event(self, event_id: str) -> list[str]:
         """Queue one of the scenario's events to apply at the next step."""
-        with self.lock:
-            if self.model is None or self.scenario is None:
-                return ["no scenario is loaded"]
-            if event_id not in self.scenario.events:
-                return [f"unknown event {event_id!r} (one of: {', '.join(self.scenario.events) or 'none'})"]
-            if self.current_step >= self.scenario.steps:
-                return [f"the run has reached its last step ({self.scenario.steps}); an inject would never apply"]
-            try:
-                self.model.inject(event_id)
-            except Exception as exc:  # noqa: BLE001
-                return error_lines(exc)
-            self._injects.append((self.current_step, event_id))
-            return []
+        return self._give(InjectEvent(event_id))
 
     def inject_action(self, kind: str, actor: str, target: str, item: str | None, amount: Any) -> list[str]:
         """Queue a composed action (actor does kind to target) for the next step."""
         from sim.actions import ACTION_KINDS
         from sim.scenario.schema import ActionSpec
 
+        try:
+            value = float(amount)
+            if not np.isfinite(value) or value < 0 or value > 1e9:
+                raise ValueError
+        except (TypeError, ValueError):
+            return [f"amount: got {amount!r} (a number from 0 to 1e9)"]
+        kind_cls = ACTION_KINDS.get(kind)
+        spec = ActionSpec(kind=str(kind), actor=str(actor), target=str(target), amount=value,
+                          item=item if kind_cls is not None and kind_cls.items else None,
+                          reason="a facilitator injected it")
+        return self._give(InjectAction(spec))
+
+    def _give(self, given: Input) -> list[str]:
         with self.lock:
-            if self.model is None or self.scenario is None:
+            if self.run is None:
                 return ["no scenario is loaded"]
-            errors = []
-            if actor not in self.scenario.actors:
-                errors.append(f"actor: choose one of the scenario's actors (got {actor!r})")
-            if target not in self.scenario.actors:
-                errors.append(f"target: choose one of the scenario's actors (got {target!r})")
-            elif actor == target:
-                errors.append("target: an actor cannot act on itself (choose another actor)")
-            if kind not in ACTION_KINDS:
-                errors.append(f"action: {unknown('action', kind, ACTION_KINDS)}")
-            try:
-                value = float(amount)
-                if not np.isfinite(value) or value < 0 or value > 1e9:
-                    raise ValueError
-            except (TypeError, ValueError):
-                errors.append(f"amount: got {amount!r} (a number from 0 to 1e9)")
-                value = 0.0
-            if errors:
-                return errors
-            kind_cls = ACTION_KINDS[kind]
-            if kind_cls.items and item not in kind_cls.items:
-                return [f"item: {kind} needs one of: {', '.join(kind_cls.items)}"]
-            spec = ActionSpec(kind=kind, actor=actor, target=target, item=item if kind_cls.items else None,
-                              amount=value, reason="a facilitator injected it")
-            problem = kind_cls.check_spec(spec)
+            problem = self.run.problem(given)
             if problem:
                 return [problem]
-            if self.current_step >= self.scenario.steps:
-                return [f"the run has reached its last step ({self.scenario.steps}); an inject would never apply"]
-            try:
-                self.model.inject(spec)
-            except Exception as exc:  # noqa: BLE001
-                return error_lines(exc)
-            self._injects.append((self.current_step, spec))
+            self.run.give(given)
             return []
 
     def rewind(self, to_step: int) -> list[str]:
         """Go back to month ``to_step`` of this run, to try another branch from there.
 
-        The run is replayed from the start with the same seed and the injects made before
-        that month, so the months up to it are exactly as they were; injects made later
-        are dropped (they belonged to the branch being left)."""
+        The run branches at that month: the months up to it are exactly as they were, with
+        the injects made before it; injects made later are dropped (they belonged to the
+        branch being left)."""
         with self.lock:
-            if self.model is None or self.scenario is None:
+            if self.run is None:
                 return ["no scenario is loaded"]
             now = self.current_step
             if not 0 <= int(to_step) < now:
                 return [f"back: the run is at step {now}; it can go back to a step from 0 to {max(now - 1, 0)}"]
-            kept = [(at, item) for at, item in self._injects if at < to_step]
             try:
-                model = BlocModel(self.scenario, seed=self.settings.seed, alignment=self.settings.rule)
-                for month in range(int(to_step)):
-                    for at, item in kept:
-                        if at == month:
-                            model.inject(item)
-                    model.step()
+                self.run = self.run.branch(int(to_step))
             except Exception as exc:  # noqa: BLE001
                 traceback.print_exc()
                 return error_lines(exc)
-            self.model, self._injects = model, kept
-            self._events, self._events_upto = [], -1
+            self._events = []
             self._publish()
             return []
 
@@ -422,7 +386,7 @@ class Session:
             scenario=scn.name, source=self.settings.upload_name or self.settings.scenario_name or "",
             seed=self.settings.seed, rule=str(rule), rule_title=title, rule_citation=citation,
             ids=ids, names=[self._names.get(a, a) for a in ids],
-            doctrine=[scn.actors[a].doctrine if a in scn.actors else "" for a in ids],
+            doctrine=[doctrine_in_force(m, a).name for a in ids],
             power=np.array(w.power, dtype=float), affinity=w.affinity.copy(),
             bloc=bloc_labels(summary, ids), lean=lean_values(summary, ids),
             arms=w.arms_flow.copy(), aid=w.aid_flow.copy(), covert=w.covert_flow.copy(),
@@ -511,34 +475,6 @@ def lean_values(summary: dict, ids: list[str]) -> np.ndarray:
     return np.array([float(lean.get(a, 0.0)) for a in ids])
 
 
-def _override_parsed(scn: Scenario, overrides: dict[str, Any], filename: str) -> Scenario:
-    """Apply dotted overrides to an already parsed (uploaded) scenario and re-validate."""
-    from pydantic import ValidationError
-
-    data = scn.model_dump()
-    errors = []
-    for dotted, value in overrides.items():
-        node = data
-        keys = str(dotted).split(".")
-        for k in keys[:-1]:
-            if not isinstance(node, dict) or k not in node:
-                errors.append(f"override {dotted}: no field {k} in {filename} (a dotted path to an existing field)")
-                break
-            node = node[k]
-        else:
-            if isinstance(node, dict):
-                node[keys[-1]] = value
-            else:
-                errors.append(f"override {dotted}: cannot set this path in {filename}")
-    if errors:
-        raise UserError(errors)
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise UserError([f"{filename}: override: {'.'.join(map(str, e['loc']))}: {e['msg']}"
-                         for e in exc.errors()]) from None
-
-
 __all__ = ["Session", "Frame", "Pinned", "Settings", "alignment_rules", "parse_overrides"]
 
 
@@ -553,24 +489,18 @@ def _whole(value: Any, low: int, high: int) -> int | None:
 
 def parse_overrides(text: str) -> tuple[dict[str, Any], list[str]]:
     """Lines ``dotted.path = value`` (value read as YAML) -> overrides and error messages."""
-    import yaml
-
     out: dict[str, Any] = {}
     errors = []
     for n, raw in enumerate((text or "").splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        path, eq, value = line.partition("=")
-        path = path.strip()
-        if not eq or not path or " " in path:
-            errors.append(f"overrides line {n}: {line!r} (write dotted.path = value, "
-                          "for example actors.CHN.reputation_concern = 0.9)")
-            continue
         try:
-            out[path] = yaml.safe_load(value.strip())
-        except yaml.YAMLError:
-            errors.append(f"overrides line {n}: cannot read the value {value.strip()!r} (a number, true/false or text)")
+            path, value = parse_assignment(line)
+        except ValueError as exc:
+            errors.append(f"overrides line {n}: {line!r}: {exc}")
+            continue
+        out[path] = value
     return out, errors
 
 

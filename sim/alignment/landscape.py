@@ -232,7 +232,7 @@ def sample_landscape(sizes, propensity, samples: int, rng: np.random.Generator,
     """
     s, p = check_inputs(sizes, propensity, ids)
     if int(samples) < 1:
-        raise UserError([f"--samples: {samples} is not allowed (a whole number >= 1)"])
+        raise UserError([f"samples: {samples} is not allowed (a whole number >= 1)"])
     n = s.size
     w = pair_weights(s, p)
     tol = _tolerance(w)

@@ -9,11 +9,14 @@ rule with `rule`, `title`, `blocs`, `nonaligned`, `polarization` and `lean`, and
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sim.commands.argtypes import positive_int
 from sim.commands.run import parse_sets
-from sim.compare import DEFAULT_RULES, NONALIGNED, compare_rules, parse_rule_params, parse_rules
-from sim.scenario import DEFAULT_SCENARIO
+from sim.alignment import RULES
+from sim.compare import DEFAULT_RULES, NONALIGNED, compare_rules
+from sim.errors import UserError
+from sim.scenario import DEFAULT_SCENARIO, parse_assignment, unknown
 
 
 def register(sub) -> None:
@@ -35,6 +38,40 @@ def register(sub) -> None:
                    help="override a scenario field, e.g. --set actors.CHN.reputation_concern=0.2")
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
     p.set_defaults(func=run)
+
+
+def parse_rules(text: str | None) -> list[str]:
+    """Rule names from "a,b,c" (None: DEFAULT_RULES, those that are registered), checked."""
+    if text is None:
+        return [r for r in DEFAULT_RULES if r in RULES]
+    names = [t.strip() for t in str(text).split(",") if t.strip()]
+    if not names:
+        raise UserError(f"--rules: no rule named (a comma-separated list of: {', '.join(sorted(RULES))})")
+    missing = [n for n in names if n not in RULES]
+    if missing:
+        raise UserError([f"--rules: {unknown('rule', n, RULES)}" for n in missing])
+    seen: list[str] = []
+    for n in names:
+        if n not in seen:
+            seen.append(n)
+    return seen
+
+
+def parse_rule_params(pairs: list[str] | None) -> dict[str, dict[str, Any]]:
+    """{"balance_triad": {"p": 0.3}} from ["balance_triad.p=0.3"]; values are read as YAML."""
+    out: dict[str, dict[str, Any]] = {}
+    for pair in pairs or []:
+        try:
+            path, value = parse_assignment(pair)
+        except ValueError:
+            path, value = "", None
+        if "." not in path:
+            raise UserError(f"--param {pair}: expected RULE.NAME=VALUE (e.g. balance_triad.p=0.3)")
+        rule, name = path.split(".", 1)
+        if rule not in RULES:
+            raise UserError(f"--param {pair}: {unknown('rule', rule, RULES)}")
+        out.setdefault(rule, {})[name] = value
+    return out
 
 
 def run(args) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from sim.commands.argtypes import positive_int
 from sim.errors import UserError
 from sim.output import print_summary, write_outputs
-from sim.scenario import DEFAULT_SCENARIO, load_scenario
+from sim.scenario import DEFAULT_SCENARIO, load_scenario, parse_assignment
 
 
 def register(sub) -> None:
@@ -28,14 +28,14 @@ def register(sub) -> None:
 
 
 def parse_sets(pairs: list[str]) -> dict:
-    import yaml
-
+    """--set PATH=VALUE flags -> overrides."""
     out = {}
     for pair in pairs:
-        if "=" not in pair:
-            raise UserError(f"--set {pair}: expected PATH=VALUE (e.g. actors.CHN.reputation_concern=0.2)")
-        path, value = pair.split("=", 1)
-        out[path.strip()] = yaml.safe_load(value)
+        try:
+            path, value = parse_assignment(pair)
+        except ValueError as exc:
+            raise UserError(f"--set {pair}: {exc}") from None
+        out[path] = value
     return out
 
 

@@ -62,6 +62,13 @@ def run(args) -> int:
 
     if args.shard_runs < 1 or args.shard_seconds <= 0:
         raise UserError("--shard-runs/--shard-seconds: must be positive (e.g. 500 and 10)")
+    if args.scheduler and args.dask_local is not None:
+        raise UserError("--scheduler and --dask-local: give one of them (a cluster address, "
+                        "or a number of local Dask workers)")
+    if args.workers is not None and args.workers < 0:
+        raise UserError(f"--workers: got {args.workers} (0 to run in this process, or a positive number)")
+    if args.dask_local is not None and args.dask_local < 1:
+        raise UserError(f"--dask-local: got {args.dask_local} (a number of workers, 1 or more)")
     loaded = load_spec(args.spec)
     run_fn = _run_fn(args.run_fn)
     if args.check:

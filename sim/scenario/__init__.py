@@ -15,7 +15,7 @@ from sim.scenario.schema import MONTH, Scenario
 from sim.scenario.yamlio import Tracked, load_with_extends, parse_yaml
 
 __all__ = ["Scenario", "ScenarioTemplate", "load_scenario", "parse_scenario", "validate_tracked", "resolve_path",
-           "shipped_scenarios", "value_at", "scenario_from_dict", "MISSING", "did_you_mean", "unknown", "SCENARIO_DIR",
+           "shipped_scenarios", "value_at", "scenario_from_dict", "parse_assignment", "MISSING", "did_you_mean", "unknown", "SCENARIO_DIR",
            "DEFAULT_SCENARIO", "describe_validation_error"]
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
@@ -113,6 +113,21 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
 def parse_scenario(text: str, file: str = "<upload>", overrides: dict[str, Any] | None = None) -> Scenario:
     """Validate scenario text (an upload), with overrides; `extends:` names a shipped scenario."""
     return ScenarioTemplate.from_text(text, file).build(overrides)
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """`dotted.path = value` -> (path, value), the value read as YAML (a number, true/false, text or a
+    list). ValueError says what is wrong, for the caller to place (a flag, an overrides line)."""
+    import yaml
+
+    path, eq, value = str(text).partition("=")
+    path = path.strip()
+    if not eq or not path or " " in path:
+        raise ValueError("expected PATH=VALUE, e.g. actors.CHN.reputation_concern=0.2")
+    try:
+        return path, yaml.safe_load(value.strip())
+    except yaml.YAMLError:
+        raise ValueError(f"cannot read the value {value.strip()!r} (a number, true/false or text)") from None
 
 
 def scenario_from_dict(data: Any, file: str = "<data>") -> Scenario:
@@ -426,7 +441,7 @@ def value_at(s: Scenario, dotted: str) -> Any:
 def _check_key_parameter(s: Scenario, k) -> str | None:
     value = value_at(s, k.path)
     if value is MISSING:
-        return f"no field {k.path} in this scenario (a dotted path as for --set)"
+        return f"no field {k.path} in this scenario (a dotted path to a field of this scenario)"
     if isinstance(value, bool):
         return None if k.min is None and k.max is None else "a true/false field takes no min: or max:"
     if not isinstance(value, (int, float)):

@@ -51,7 +51,7 @@ def load(out: str | Path) -> SweepData:
     """Read a sweep folder; UserError if it is not one."""
     out = Path(out)
     if not (out / MANIFEST).exists():
-        raise UserError(f"{out}: holds no {MANIFEST} (the --out folder of `blocsim sweep`)")
+        raise UserError(f"{out}: holds no {MANIFEST} (the output folder of a sweep)")
     manifest = ResultStore(out).read_manifest()
     return SweepData(out, manifest, read_results(out), read_series(out), read_design(out))
 
@@ -134,7 +134,7 @@ def sensitivity(data: SweepData, outcomes: list[str], seed: int = 0) -> tuple[pd
             missing = int(np.isnan(y).sum())
             if missing:
                 notes.append(f"{scenario}/{outcome}: {missing} of {len(y)} points have no finished "
-                             "run; indices need every point (finish or --retry-failed the sweep)")
+                             "run; indices need every point (finish the sweep, retrying the failed runs)")
                 continue
             if np.nanstd(y) == 0:
                 notes.append(f"{scenario}/{outcome}: the same value at every point; no indices")

@@ -66,10 +66,9 @@ def open_backend(workers: int | None = None, scheduler: str | None = None,
                  dask_local: int | None = None) -> Iterator[Backend]:
     """Open the executor the options ask for; close it (and any cluster) on exit."""
     if scheduler and dask_local is not None:
-        raise UserError("--scheduler and --dask-local: give one of them (a cluster address, "
-                        "or a number of local Dask workers)")
+        raise UserError("Dask: give a cluster address or a number of local Dask workers, not both")
     if workers is not None and workers < 0:
-        raise UserError(f"--workers: got {workers} (0 to run in this process, or a positive number)")
+        raise UserError(f"workers: got {workers} (0 to run in this process, or a positive number)")
     if scheduler or dask_local is not None:
         with _dask(scheduler, dask_local) as backend:
             yield backend
@@ -103,12 +102,12 @@ def _dask(scheduler: str | None, n_local: int | None) -> Iterator[Backend]:
             try:
                 client = Client(scheduler, timeout="10s")
             except (OSError, TimeoutError, ValueError) as exc:
-                raise UserError(f"--scheduler: cannot reach {scheduler}: {exc} "
+                raise UserError(f"Dask scheduler: cannot reach {scheduler}: {exc} "
                                 "(the address of a running Dask scheduler, tcp://HOST:PORT)") from None
             where = scheduler
         else:
             if n_local < 1:
-                raise UserError(f"--dask-local: got {n_local} (a number of workers, 1 or more)")
+                raise UserError(f"local Dask cluster: got {n_local} workers (1 or more)")
             cluster = LocalCluster(n_workers=n_local, threads_per_worker=1, processes=True,
                                    dashboard_address=None)
             client = Client(cluster)

@@ -115,13 +115,13 @@ def open_folder(store: ResultStore, manifest: dict) -> tuple[dict, bool]:
     """
     out = store.out
     if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out}: is a file (a folder for the results)")
+        raise UserError(f"{out}: is a file (a folder for the results)")
     if store.exists():
         try:
             old = store.read_manifest()
         except (OSError, ValueError) as exc:
             raise UserError(f"{out}/manifest.json:1: (file): unreadable ({exc}) "
-                            "(a sweep folder; use a new --out)") from None
+                            "(a sweep folder; use a new output folder)") from None
         if old.get("fingerprint") != manifest["fingerprint"]:
             what = []
             if old.get("spec") != manifest["spec"]:
@@ -131,10 +131,10 @@ def open_folder(store: ResultStore, manifest: dict) -> tuple[dict, bool]:
                 what.append("the scenario files")
             if old.get("run_fn") != manifest["run_fn"]:
                 what.append("the model")
-            raise UserError(f"--out {out}: holds results of a different sweep ({' and '.join(what) or 'inputs'} "
-                            "changed since) (a new --out folder, or the unchanged spec to resume)")
+            raise UserError(f"{out}: holds results of a different sweep ({' and '.join(what) or 'inputs'} "
+                            "changed since) (a new output folder, or the unchanged spec to resume)")
         return old, True
     if out.exists() and any(out.iterdir()):
-        raise UserError(f"--out {out}: is not empty and holds no sweep manifest "
+        raise UserError(f"{out}: is not empty and holds no sweep manifest "
                         "(a new or empty folder)")
     return manifest, False
