@@ -138,6 +138,17 @@ def test_the_command_line_plays_a_game(tmp_path, capsys, monkeypatch):
     assert main(["game", "close", str(db), "--as", usa]) == 2
     assert "only the facilitator" in capsys.readouterr().err
     monkeypatch.setenv("BLOCSIM_GAME_CODE", secret)
+    assert main(["game", "set", str(db), "actors.CHN.reputation_concern=0.9"]) == 0
+    assert main(["game", "inject", str(db), "--action", "{kind: sanction, actor: USA, target: CHN, item: banks, "
+                                                        "amount: 0.2}"]) == 0
+    capsys.readouterr()
+    for argv, match in ((["set", str(db), "nonsense"], "expected PATH=VALUE"),
+                        (["set", str(db), "actors.CHN.reputation_concern=7"], "got 7"),
+                        (["inject", str(db), "--action", "{kind: sanction, actor: USA"], "--action:1"),
+                        (["inject", str(db), "--event", "nope"], "unknown event 'nope'")):
+        assert main(["game", *argv]) == 2
+        err = capsys.readouterr().err
+        assert match in err and "Traceback" not in err
     assert main(["game", "adjudicate", str(db)]) == 0
     assert "turn 2 of 36" in capsys.readouterr().out
     assert main(["game", "advise", str(db), "--as", rus]) == 0

@@ -274,9 +274,12 @@ def cmd_inject(args) -> int:
 
 
 def cmd_set(args) -> int:
-    from sim.commands.run import parse_sets
+    from sim.scenario import parse_assignment
 
-    ((path, value),) = parse_sets([args.assignment]).items()
+    try:
+        path, value = parse_assignment(args.assignment)
+    except ValueError as exc:
+        raise UserError(f"set {args.assignment}: {exc}") from None
     game, me = _open(args)
     game.set_field(me, path, value)
     return _print(args, {"ok": True}, f"{path} = {value!r} from this turn on")
