@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sim.actions import ACTION_KINDS, UNITS, Action
+from sim.actions import ACTION_KINDS, UNITS, Action, prose_name
 from sim.scenario import unknown
 from sim.scenario.schema import ITEMS, ActionSpec
 from sim.world import ITEM, PRICES_BN
@@ -151,8 +151,9 @@ def order_sentence(spec: ActionSpec, names: dict[str, str]) -> str:
     if is_vote(spec):
         choice = VOTE_CHOICE[spec.item]
         verb = {"for": "votes for", "against": "votes against", "abstain": "abstains on"}[choice]
-        text = f"{names.get(spec.actor, spec.actor)} {verb} the resolution condemning {names.get(spec.target, spec.target)}"
-        return text + (f", because {spec.reason}" if spec.reason else "") + "."
+        who, whom = (prose_name(names.get(x, x)) for x in (spec.actor, spec.target))
+        text = f"{who} {verb} the resolution condemning {whom}" + (f", because {spec.reason}" if spec.reason else "")
+        return text[0].upper() + text[1:] + "."
     action = to_action(spec, 0, "", "order")
     if spec.kind == "procure":   # what the money buys at home prices
         action.delivered = spec.amount / PRICES_BN[ITEM[spec.item]]

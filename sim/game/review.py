@@ -29,7 +29,10 @@ def _e(text) -> str:
 
 def _svg(fig) -> str:
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
+    for ax in fig.axes:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     buf = io.StringIO()
     fig.tight_layout()
     fig.savefig(buf, format="svg", metadata={"Creator": None, "Date": None, "Format": None, "Type": None})
@@ -104,6 +107,13 @@ def branch_differences(game, branch: int) -> list[str]:
             parts.append("blocs: " + "; ".join("+".join(x) for x in other["blocs"]))
         origin = f"from branch {b.parent} at turn {b.fork}" if b.parent else "the first branch"
         lines.append(f"Branch {b.id} ({origin}): " + "; ".join(parts) + ".")
+        part = next((n for n in range(1, game.last_turn + 1) if game.turn_of(b.id, n) is not game.turn_of(branch, n)
+                     and (game.turn_of(b.id, n) or game.turn_of(branch, n))), None)
+        if part is not None:
+            for bid in (b.id, branch):
+                turn = game.turn_of(bid, part)
+                played = [order_sentence(o, game.names) for t in game.teams for o in (turn.orders_of(t) if turn else [])]
+                lines.append(f"At turn {part}, where they part, branch {bid} played: " + (" ".join(played) or "no team orders"))
     return lines
 
 
