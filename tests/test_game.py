@@ -174,6 +174,7 @@ def test_pause_deadline_reopen_and_switching_branches(tmp_path):
     assert heard == ["paused", "refused", "resumed"] and g.revision == start + 3
     g.open_phase(f, deadline="2026-01-01T12:30:00+02:00")   # 10:30 UTC
     g.submit_order(usa, AID)
+    assert not g.tick()
     now[0] = "2026-01-01T10:31:00+00:00"
     with pytest.raises(Refused, match="closed"):
         g.submit_order(usa, SHELLS)

@@ -89,14 +89,7 @@ def _refusing(method: Callable) -> Callable:
     @functools.wraps(method)
     def run(self: "Game", principal: Principal, *args, **kwargs):
         with self.lock:
-            self._catch_up()
-            if self._deadline_passed():     # it closes the phase, whatever follows
-                with self.store.writing():
-                    self._catch_up()
-                    if self._deadline_passed():
-                        self._append("phase_closed", {"branch": self.branch_id, "turn": self.turn_number,
-                                                      "why": "deadline"}, SYSTEM)
-                self._apply_entries()
+            self.tick()                     # a deadline that passed closes the phase, whatever follows
             try:
                 with self.store.writing():
                     self._catch_up()
@@ -369,6 +362,22 @@ class Game:
         if turn.phase != "open":
             raise Refused(f"cannot {what}: the order phase of turn {turn.number} is {turn.phase}")
         return turn
+
+    def tick(self) -> bool:
+        """Close the order phase if its deadline has passed (every changing method does this first;
+        a server calls it on a timer). True if it closed the phase."""
+        with self.lock:
+            self._catch_up()
+            if not self._deadline_passed():
+                return False
+            with self.store.writing():
+                self._catch_up()
+                if not self._deadline_passed():
+                    return False
+                self._append("phase_closed", {"branch": self.branch_id, "turn": self.turn_number,
+                                              "why": "deadline"}, SYSTEM)
+            self._apply_entries()
+            return True
 
     def _deadline_passed(self) -> bool:
         turn = self.turn
