@@ -101,8 +101,15 @@ def test_foreign_or_damaged_files_get_a_message_and_are_not_touched(tmp_path, ca
     con.execute("CREATE TABLE t (x)")
     con.commit()
     con.close()
+    g, _ = Game.create(tmp_path / "sound.db", "feb2022_baseline", ["USA"])
+    g.close()
+    sound = (tmp_path / "sound.db").read_bytes()
+    damaged, truncated = tmp_path / "damaged.db", tmp_path / "truncated.db"
+    damaged.write_bytes(sound[:4300] + b"Z" * 2800 + sound[7100:])
+    truncated.write_bytes(sound[:6000])
     for path, match in ((text, "not a blocsim game file"), (other, "not a blocsim game file"),
-                        (tmp_path / "missing.db", "no such game file")):
+                        (tmp_path / "missing.db", "no such game file"), (damaged, "the game file is damaged"),
+                        (truncated, "the game file is damaged")):
         before = path.read_bytes() if path.exists() else None
         assert main(["game", "status", str(path), "--as", "x"]) == 2
         err = capsys.readouterr().err

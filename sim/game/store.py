@@ -96,6 +96,9 @@ class EventStore:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.Error as exc:
+            if "malformed" in str(exc):
+                raise UserError(f"{path}: the game file is damaged ({exc}); nothing was changed "
+                                "(restore a copy)") from None
             raise UserError(f"{path}: not a blocsim game file ({exc}); nothing was changed") from None
         if app_id != APPLICATION_ID:
             conn.close()
@@ -107,14 +110,14 @@ class EventStore:
                             f"up to {SCHEMA_VERSION}); nothing was changed")
         try:
             problem = conn.execute("PRAGMA quick_check").fetchone()[0]
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
         except sqlite3.Error as exc:
             problem = str(exc)
         if problem != "ok":
             conn.close()
-            raise UserError(f"{path}: the game file is damaged ({problem}); nothing was changed "
-                            "(restore a copy, or replay its export)")
+            first = " ".join(problem.replace("*** in database main ***", "").split())[:160]
+            raise UserError(f"{path}: the game file is damaged ({first}); nothing was changed (restore a copy)")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
         return cls(path, conn)
 
     def close(self) -> None:
