@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sim.scenario.schema import ITEMS, Scenario
 
@@ -76,7 +76,8 @@ class Settable:
     owner: ClassVar[str]                 # "actors" or "theaters"
     field: ClassVar[str]
     key: ClassVar[str | None] = None
-    noun: ClassVar[str] = ""             # how a sentence names it; default: the field with spaces
+    noun: ClassVar[str] = ""             # how a sentence names it ({key}: the ITEM or NAME); default: the field
+    sides: ClassVar[tuple[str, str]] = ("attacker", "attacker")  # a theater field's (who, whom)
 
     @classmethod
     def pattern(cls) -> str:
@@ -100,11 +101,11 @@ class Settable:
         if cls.owner == "actors":
             return p.id, p.id
         t = s.theaters[p.id]
-        return t.attacker, t.attacker
+        return getattr(t, cls.sides[0]), getattr(t, cls.sides[1])
 
     @classmethod
     def what(cls, p: SetPath) -> str:
-        return cls.noun or cls.field.replace("_", " ")
+        return (cls.noun or cls.field).replace("{key}", str(p.key)).replace("_", " ")
 
     @classmethod
     def sentence(cls, p: SetPath, value: Any, who: str, whom: str) -> str:
@@ -160,11 +161,7 @@ class DoctrineSwitch(Settable):
 class DoctrineParam(Settable):
     """One parameter of the doctrine in force (checked against that doctrine's parameters)."""
 
-    owner, field, key = "actors", "doctrine_params", "NAME"
-
-    @classmethod
-    def what(cls, p):
-        return str(p.key).replace("_", " ")
+    owner, field, key, noun = "actors", "doctrine_params", "NAME", "{key}"
 
     @classmethod
     def check_value(cls, s, p, value, doctrine):
@@ -221,22 +218,14 @@ class _ItemArray(Settable):
 class Production(_ItemArray):
     """Units of one arms item the actor makes each month."""
 
-    field = "production"
-
-    @classmethod
-    def what(cls, p):
-        return f"production of {p.key.replace('_', ' ')}"
+    field, noun = "production", "production of {key}"
 
 
 @register_settable
 class Stock(_ItemArray):
     """The actor's stock of one arms item, now."""
 
-    field = "stocks"
-
-    @classmethod
-    def what(cls, p):
-        return f"stock of {p.key.replace('_', ' ')}"
+    field, noun = "stocks", "stock of {key}"
 
 
 # ---------------------------------------------------------------- theaters
@@ -260,24 +249,19 @@ class _TheaterField(Settable):
 class Active(_TheaterField):
     """Open (true) or close (false) the front; the pair is at war while a front is active."""
 
-    field = "active"
+    field, sides = "active", ("attacker", "defender")
 
     @classmethod
     def apply(cls, model, p, value):
         from sim.world import set_wars
 
-        model.theaters[p.id].active = bool(value)
+        model.theaters[p.id].active = value  # the theater's schema reads the value (false, "no", 0)
         set_wars(model.world, model.theaters.values())
         model._compute_burn()
 
     @classmethod
-    def concerns(cls, s, p):
-        t = s.theaters[p.id]
-        return t.attacker, t.defender
-
-    @classmethod
     def sentence(cls, p, value, who, whom):
-        return f"{who} opened a front against {whom}" if plain(value) in ("true", "True") else \
+        return f"{who} opened a front against {whom}" if TypeAdapter(bool).validate_python(value) else \
             f"{who} and {whom} stopped fighting on their front"
 
 
@@ -285,16 +269,11 @@ class Active(_TheaterField):
 class Front(_TheaterField):
     """Move the front: % of the defender's territory the attacker holds (clipped to 0..100)."""
 
-    field = "front"
+    field, sides = "front", ("attacker", "defender")
 
     @classmethod
     def apply(cls, model, p, value):
         model.world.fronts[p.id] = float(np.clip(float(value), 0.0, 100.0))
-
-    @classmethod
-    def concerns(cls, s, p):
-        t = s.theaters[p.id]
-        return t.attacker, t.defender
 
     @classmethod
     def sentence(cls, p, value, who, whom):
@@ -305,27 +284,15 @@ class Front(_TheaterField):
 class AttackerBurn(_TheaterField):
     """The attacker's monthly fire of one item at full tempo."""
 
-    field, key = "attacker_burn", "ITEM"
-
-    @classmethod
-    def what(cls, p):
-        return f"attacker fire rate of {p.key.replace('_', ' ')}"
+    field, key, noun = "attacker_burn", "ITEM", "attacker fire rate of {key}"
 
 
 @register_settable
 class DefenderBurn(_TheaterField):
     """The defender's monthly fire of one item at full tempo."""
 
-    field, key = "defender_burn", "ITEM"
-
-    @classmethod
-    def what(cls, p):
-        return f"defender fire rate of {p.key.replace('_', ' ')}"
-
-    @classmethod
-    def concerns(cls, s, p):
-        t = s.theaters[p.id]
-        return t.defender, t.defender
+    field, key, noun = "defender_burn", "ITEM", "defender fire rate of {key}"
+    sides = ("defender", "defender")
 
 
 @register_settable

@@ -17,7 +17,7 @@ and loaded.
     Run.from_dict(json.loads(json.dumps(run.to_dict())))   # the same run, replayed to the same month
 
 A new kind of input (a team's orders) is one `Input` subclass with `@register_input`: its
-`kind`, its fields (JSON-safe), `problem(model)` and `queue(model)`.
+`kind`, its fields (JSON-safe) and `injects()`, the events, actions and changes it stands for.
 """
 
 from __future__ import annotations
@@ -51,13 +51,18 @@ class Input:
 
     kind: ClassVar[str]
 
+    def injects(self) -> list:
+        """What the model is handed for its next step: event ids, ActionSpecs and Changes, in order."""
+        raise NotImplementedError
+
     def problem(self, model: BlocModel) -> str | None:
         """Why it cannot apply to the model as it is now, or None."""
-        return None
+        return next(filter(None, map(model.inject_problem, self.injects())), None)
 
     def queue(self, model: BlocModel) -> None:
         """Hand it to the model for its next step."""
-        raise NotImplementedError
+        for item in self.injects():
+            model.inject(item)
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, **asdict(self)}
@@ -75,11 +80,8 @@ class InjectEvent(Input):
     kind: ClassVar[str] = "event"
     event: str
 
-    def problem(self, model):
-        return model.inject_problem(self.event)
-
-    def queue(self, model):
-        model.inject(self.event)
+    def injects(self):
+        return [self.event]
 
 
 @register_input
@@ -90,11 +92,8 @@ class InjectAction(Input):
     kind: ClassVar[str] = "action"
     spec: ActionSpec
 
-    def problem(self, model):
-        return model.inject_problem(self.spec)
-
-    def queue(self, model):
-        model.inject(self.spec)
+    def injects(self):
+        return [self.spec]
 
     def to_dict(self):
         return {"kind": self.kind, "spec": self.spec.model_dump(mode="json", exclude_defaults=True)}
@@ -116,11 +115,8 @@ class SetField(Input):
     path: str
     value: Any
 
-    def problem(self, model):
-        return model.inject_problem(Change(self.path, self.value))
-
-    def queue(self, model):
-        model.inject(Change(self.path, self.value))
+    def injects(self):
+        return [Change(self.path, self.value)]
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,15 @@ def test_adding_a_field_is_one_entry():
         del FIELDS[Reserves.pattern()]
 
 
+@pytest.mark.parametrize("value, at_war, words", [("no", False, "stopped fighting"), ("yes", True, "opened a front"),
+                                                  (False, False, "stopped fighting")])
+def test_a_front_closes_or_opens_as_the_value_reads(value, at_war, words):
+    s = make_scenario(events={"e": {"description": "x", "step": 1, "set": {"theaters.front.active": value}}})
+    m = BlocModel(s, seed=0).run(1)
+    assert bool(m.world.at_war.any()) is at_war
+    assert words in next(a for a in m.events if a.kind == "policy").sentence()
+
+
 def test_policy_records_log_as_before(small):
     """The event log keeps its shape: a policy record shows item and detail, not path and value."""
     s = make_scenario(events={"e": {"description": "x", "step": 1, "set": {"actors.AGG.stocks.shells": 0}}})

@@ -147,12 +147,12 @@ def test_a_new_kind_of_input_is_one_class(scenario):
         by: str
         on: list
 
-        def queue(self, model):
-            for target in self.on:
-                model.inject(ActionSpec(kind="sanction", actor=self.by, target=target, item="trade", amount=0.3))
+        def injects(self):
+            return [ActionSpec(kind="sanction", actor=self.by, target=t, item="trade", amount=0.3) for t in self.on]
 
     try:
         run = Run(scenario, seed=1)
+        assert "got 'NOBODY'" in run.problem(Embargoes("PAT", ["SUP", "NOBODY"]))
         run.give(Embargoes("PAT", ["SUP", "AGG"]))
         run.step(1)
         w = run.model.world
