@@ -133,6 +133,11 @@ def test_a_team_sees_its_own_country_not_others_stocks_orders_or_covert_trade(ga
     g.submit_order(rus, {"kind": "procure", "target": "RUS", "item": "drones", "amount": 0.5})
     g.adjudicate(f)
     g.submit_order(rus, {"kind": "dual_use_trade", "target": "IRN", "amount": 0.4})
+    g.set_field(f, "actors.RUS.stocks.missiles", 123)   # a facilitator's change concerns Russia alone
+    g.adjudicate(f)
+    assert [e["text"] for e in g.view(rus)["events"] if e["kind"] == "policy" and e["step"] == 2]
+    assert not [e for e in g.view(usa)["events"] if e["kind"] == "policy" and e["step"] == 2]
+    g.submit_order(rus, {"kind": "dual_use_trade", "target": "IRN", "amount": 0.4})
     us_view, ru_view = g.view(usa), g.view(rus)
     text = json.dumps(us_view)
     assert us_view["country"]["id"] == "USA" and "countries" not in us_view

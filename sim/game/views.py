@@ -17,8 +17,9 @@ from sim.world import ITEM
 
 
 def _public(a) -> bool:
-    """Whether a move is in the public record."""
-    return not a.covert and a.kind != "dual_use_trade" and a.source != "facilitator"
+    """Whether a move is in the public record: not covert trade, and not a field the facilitator set
+    by hand (it may tell a country's stocks); scheduled events' changes are public."""
+    return not a.covert and a.kind != "dual_use_trade" and not (a.kind == "policy" and a.source == "inject")
 
 
 def _event(a, names, me: str | None = None) -> dict:
