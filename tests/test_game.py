@@ -158,9 +158,15 @@ def test_a_team_sees_its_own_country_not_others_stocks_orders_or_covert_trade(ga
     g.hide(f, r1)
     assert [r["note"] for r in g.view(usa)["revealed"]] == ["Intercepted orders"]
     assert g.view(rus)["revealed"] == []
+    g.message(f, "Talks in Istanbul tomorrow", team="RUS")
+    g.message(f, "Ten minutes left")
+    assert [m["text"] for m in g.view(rus)["messages"]] == ["Talks in Istanbul tomorrow", "Ten minutes left"]
+    assert [m["text"] for m in g.view(usa)["messages"]] == ["Ten minutes left"]
+    with pytest.raises(Refused, match="only the facilitator"):
+        g.message(usa, "hello")
     assert len(g.view(f)["countries"]) == len(g.scenario.actors)
     # other countries' moves are told without their reasons (which tell what they hold and need)
-    others = [e for e in g.view(usa)["events"] if e["actor"] != "USA" and e["source"] == "doctrine"]
+    others = [e for e in g.view(usa)["events"] if "USA" not in (e["actor"], e["target"]) and e["source"] == "doctrine"]
     assert others and not any("because" in e["text"] for e in others)
     assert any("because" in e["text"] for e in g.view(f)["events"] if e["source"] == "doctrine")
     assert all(e["step"] > 1 for e in g.view(usa, since=1)["events"])

@@ -96,6 +96,10 @@ def register(sub) -> None:
     v.add_argument("--note", default="")
     v.add_argument("--about", help="stocks:ID or orders:ID")
     v.set_defaults(func=cmd_reveal)
+    v = verb("message", "send a message to a team, or to everyone")
+    v.add_argument("text")
+    v.add_argument("--team", help="the team's country (default: everyone)")
+    v.set_defaults(func=cmd_message)
     v = verb("hide", "withdraw a reveal")
     v.add_argument("id", type=int)
     v.set_defaults(func=cmd_hide)
@@ -210,6 +214,7 @@ def cmd_view(args) -> int:
             lines.append("needs: " + ", ".join(f"{k} {x:,.0f}" for k, x in c["needs"].items()))
         lines += [f"order {o['id']}: {o['sentence']}" for o in v["orders"]]
         lines += [f"revealed: {r['note']} {json.dumps(r.get('data')) if r.get('data') else ''}" for r in v["revealed"]]
+    lines += [f"message from the facilitator: {m['text']}" for m in v["messages"]]
     lines += [f"[{e['date']}] {e['text']}" for e in v["events"][-15:]]
     print("\n".join(lines))
     return 0
@@ -289,6 +294,12 @@ def cmd_reveal(args) -> int:
     game, me = _open(args)
     rid = game.reveal(me, args.team, note=args.note, about=args.about)
     return _print(args, {"id": rid}, f"reveal {rid} shown to {args.team}")
+
+
+def cmd_message(args) -> int:
+    game, me = _open(args)
+    mid = game.message(me, args.text, team=args.team)
+    return _print(args, {"id": mid}, f"message {mid} sent to {args.team or 'everyone'}")
 
 
 def cmd_hide(args) -> int:

@@ -131,6 +131,7 @@ class Game:
         self.branch_id = 1
         self.paused = False
         self.reveals: dict[int, dict] = {}
+        self.messages: list[dict] = []
         self.joined: set[str] = set()
         self.listeners: list[Callable[[Entry], None]] = []   # called with each committed entry, in order
         with self.lock:
@@ -335,6 +336,8 @@ class Game:
                                    "about": d.get("about"), "hidden": False, "at": e.at}
         elif e.kind == "hidden":
             self.reveals[d["id"]]["hidden"] = True
+        elif e.kind == "message":
+            self.messages.append({"id": e.seq, "team": d["team"], "text": d["text"], "at": e.at})
         elif e.kind == "joined":
             self.joined.add(e.who)
 
@@ -598,6 +601,17 @@ class Game:
         if not note and about is None:
             raise Refused("reveal: give a note, or what to show (about)")
         return self._append("revealed", {"team": team, "note": str(note)[:2000], "about": about}, p).seq
+
+    @_refusing
+    def message(self, p: Principal, text: str, team: str | None = None) -> int:
+        """Send a message to one team, or to everyone (team None); returns its id."""
+        self._require(p, "facilitator", "send messages")
+        if team is not None and team not in self.teams:
+            raise Refused(f"message: {unknown('team', team, self.teams)}")
+        text = str(text).strip()
+        if not text or len(text) > 2000:
+            raise Refused("message: a text of 1 to 2000 characters")
+        return self._append("message", {"team": team, "text": text}, p).seq
 
     @_refusing
     def hide(self, p: Principal, reveal_id: int) -> None:

@@ -23,9 +23,9 @@ def _public(a) -> bool:
 
 
 def _event(a, names, me: str | None = None) -> dict:
-    """A move as a role sees it: a team reads the reasons of its own country's moves only (another
-    country's reasons tell what it holds and needs)."""
-    told = a if me is None or a.actor == me else dataclasses.replace(a, reason="")
+    """A move as a role sees it: a team reads the reasons of the moves its country made or met, not
+    those between others (they tell what others hold and need)."""
+    told = a if me is None or me in (a.actor, a.target) else dataclasses.replace(a, reason="")
     return {"step": a.step, "date": a.date, "actor": a.actor, "target": a.target, "kind": a.kind,
             "source": a.source, "text": told.sentence(names)}
 
@@ -72,7 +72,9 @@ def view(game, p, since: int = 0) -> dict:
     moves = [a for a in model.events if a.step > since]
     names = game.names
     status = game.status(p)
-    out = {"role": p.role, "game": status, "public": public_state(model)}
+    out = {"role": p.role, "game": status, "public": public_state(model),
+           "messages": [m for m in game.messages if m["team"] is None or p.role == "facilitator"
+                        or m["team"] == p.country]}
     if p.role == "facilitator":
         out["countries"] = {a: country_state(model, a) for a in model.world.ids}
         out["events"] = [_event(a, names) for a in moves]
