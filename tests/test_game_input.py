@@ -119,6 +119,8 @@ def test_foreign_or_damaged_files_get_a_message_and_are_not_touched(tmp_path, ca
     g.close()
     assert main(["game", "new", "--teams", "USA", "--db", str(tmp_path / "g.db")]) == 2
     assert "the file exists" in capsys.readouterr().err
+    assert main(["game", "new", "--teams", "RUS,XXX", "--db", str(tmp_path / "new.db")]) == 2
+    assert "teams: unknown actor 'XXX'" in capsys.readouterr().err and not (tmp_path / "new.db").exists()
 
 
 def test_the_command_line_plays_a_game(tmp_path, capsys, monkeypatch):

@@ -8,7 +8,6 @@ holds only their hashes).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 from pathlib import Path

@@ -13,7 +13,6 @@ shares turns 1..k-1 with its parent and plays turn k anew.
 
 from __future__ import annotations
 
-import copy
 import functools
 import hashlib
 import secrets
@@ -145,18 +144,18 @@ class Game:
         scn = load_scenario(scenario, overrides=overrides or None)
         problems = []
         if not teams:
-            problems.append("--teams: name at least one country a team plays (e.g. --teams RUS,USA)")
+            problems.append("teams: name at least one country a team plays (e.g. RUS,USA)")
         for t in teams:
             if t not in scn.actors:
-                problems.append(f"--teams: {unknown('actor', t, scn.actors)}")
+                problems.append(f"teams: {unknown('actor', t, scn.actors)}")
         if len(set(teams)) != len(teams):
-            problems.append("--teams: a country is named twice")
+            problems.append("teams: a country is named twice")
         if len(teams) > MAX_TEAMS:
-            problems.append(f"--teams: at most {MAX_TEAMS} teams")
+            problems.append(f"teams: at most {MAX_TEAMS} teams")
         if not 1 <= int(months_per_turn) <= scn.steps:
-            problems.append(f"--months: got {months_per_turn} (months per turn, from 1 to {scn.steps})")
+            problems.append(f"months per turn: got {months_per_turn} (months per turn, from 1 to {scn.steps})")
         if not 0 <= int(seed) <= 2**32 - 1:
-            problems.append(f"--seed: got {seed} (a whole number from 0 to {2**32 - 1})")
+            problems.append(f"seed: got {seed} (a whole number from 0 to {2**32 - 1})")
         if problems:
             raise UserError(problems)
         store = EventStore.create(path)
