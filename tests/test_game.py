@@ -210,3 +210,17 @@ def test_turns_of_several_months_keep_the_team_country_to_its_orders(tmp_path):
     us = moves(model, range(1, 4), actor="USA")
     assert [(a.step, a.kind) for a in us if a.source.startswith("order")] == [(1, "economic_support")]
     assert not [a for a in us if a.source == "doctrine"]
+
+
+def test_two_open_copies_of_a_game_see_each_others_changes_before_acting(tmp_path):
+    a, codes = Game.create(tmp_path / "g.db", "feb2022_baseline", ["USA", "RUS"])
+    b = Game.open(tmp_path / "g.db")
+    usa_a, usa_b = a.join(codes["teams"]["USA"]), b.join(codes["teams"]["USA"])
+    oid = a.submit_order(usa_a, {**SHELLS, "amount": 3_000_000})
+    with pytest.raises(Refused, match="with its other orders this turn"):
+        b.submit_order(usa_b, {**SHELLS, "amount": 2_000_000})
+    b.adjudicate(b.join(codes["facilitator"]))
+    with pytest.raises(Refused, match=f"order {oid}: no such order of USA this turn"):
+        a.withdraw_order(usa_a, oid)   # the order went into turn 1, which b adjudicated
+    assert a.status(usa_a)["turn"] == b.status(usa_b)["turn"] == 2
+    assert state_digest(a.current_model()) == state_digest(b.current_model())
