@@ -182,3 +182,17 @@ def test_the_command_line_plays_a_game(tmp_path, capsys, monkeypatch):
     assert "only the facilitator" in capsys.readouterr().err
     assert main(["game", "rollback", str(db), "--to", "9"]) == 2
     assert "a turn from 1 to 3" in capsys.readouterr().err
+
+
+def test_orders_are_changed_and_withdrawn_under_the_same_checks(game):
+    g, who = game
+    first = g.submit_order(who["USA"], {**SHELLS, "amount": 2_000_000})
+    second = g.submit_order(who["USA"], {**SHELLS, "target": "POL", "amount": 1_000_000})
+    refused_without_change(g, who, lambda: g.change_order(who["USA"], second, {**SHELLS, "amount": 2_500_000}),
+                           "that makes 4,500,000")
+    g.change_order(who["USA"], second, {**SHELLS, "target": "POL", "amount": 2_000_000})
+    g.withdraw_order(who["USA"], first)
+    assert [(o["id"], o["order"]["target"], o["order"]["amount"]) for o in g.orders(who["USA"])["USA"]] == \
+        [(second, "POL", 2_000_000)]
+    log = g.log(who["f"])
+    assert [e["kind"] for e in log[-2:]] == ["order_changed", "order_withdrawn"]
