@@ -162,16 +162,22 @@ class Game:
         codes = {"facilitator": secrets.token_urlsafe(24), "observer": secrets.token_urlsafe(18),
                  "teams": {t: secrets.token_urlsafe(18) for t in teams}}
         now = (clock or utc_now)()
-        with store.writing():
-            store.add_credential(_digest(codes["facilitator"]), "facilitator", None)
-            store.add_credential(_digest(codes["observer"]), "observer", None)
-            for t, code in codes["teams"].items():
-                store.add_credential(_digest(code), "team", t)
-            store.append("created", {"scenario": scenario, "scenario_data": scn.model_dump(mode="json"),
-                                     "seed": int(seed), "teams": list(teams), "months_per_turn": int(months_per_turn),
-                                     "overrides": overrides or {}}, "facilitator", "facilitator", now)
-            store.append("phase_opened", {"branch": 1, "turn": 1, "deadline": None}, "facilitator", "facilitator", now)
-        return cls(store, clock), codes
+        try:
+            with store.writing():
+                store.add_credential(_digest(codes["facilitator"]), "facilitator", None)
+                store.add_credential(_digest(codes["observer"]), "observer", None)
+                for t, code in codes["teams"].items():
+                    store.add_credential(_digest(code), "team", t)
+                store.append("created", {"scenario": str(scenario), "scenario_data": scn.model_dump(mode="json"),
+                                         "seed": int(seed), "teams": list(teams),
+                                         "months_per_turn": int(months_per_turn), "overrides": overrides or {}},
+                             "facilitator", "facilitator", now, limit=None)
+                store.append("phase_opened", {"branch": 1, "turn": 1, "deadline": None}, "facilitator",
+                             "facilitator", now)
+            return cls(store, clock), codes
+        except BaseException:
+            store.discard()
+            raise
 
     @classmethod
     def open(cls, path: str | Path, clock: Callable[[], str] | None = None) -> "Game":

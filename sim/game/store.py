@@ -123,6 +123,12 @@ class EventStore:
     def close(self) -> None:
         self.conn.close()
 
+    def discard(self) -> None:
+        """Close and delete a file this process has just created (its creation failed)."""
+        self.conn.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
     # ------------------------------------------------------------------ writing
     @contextmanager
     def writing(self):
@@ -131,10 +137,11 @@ class EventStore:
         with _transaction(self.conn, immediate=True):
             yield self
 
-    def append(self, kind: str, data: dict, who: str, role: str, at: str | None = None) -> Entry:
+    def append(self, kind: str, data: dict, who: str, role: str, at: str | None = None,
+               limit: int | None = MAX_DATA_BYTES) -> Entry:
         """Append one entry (inside `writing()`, or as its own transaction)."""
         text = json.dumps(data, sort_keys=True, ensure_ascii=False, allow_nan=False)
-        if len(text) > MAX_DATA_BYTES:
+        if limit is not None and len(text) > limit:
             raise UserError(f"{kind}: the entry is {len(text):,} bytes; at most {MAX_DATA_BYTES:,}")
         at = at or utc_now()
         with _transaction(self.conn, immediate=True):
