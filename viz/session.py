@@ -24,7 +24,6 @@ from sim.errors import UserError
 from sim.model import BlocModel
 from sim.scenario import (MISSING, Scenario, load_scenario, parse_assignment, parse_scenario, shipped_scenarios,
                           unknown, value_at)
-from sim.settable import doctrine_in_force
 from sim.timeline import InjectAction, InjectEvent, Input, Run
 from viz.layout import affinity_layout
 
@@ -377,6 +376,7 @@ class Session:
         rules = alignment_rules()
         title, citation = rules.get(str(rule), (str(rule), ""))
         ids = list(w.ids)
+        in_force = {agent.actor_id: agent.doctrine.name for agent in m.agents}  # after any switch
         self._positions = affinity_layout(w.affinity, self._positions)
         scheduled = [{"id": eid, "description": e.description, "enabled": e.enabled,
                       "when": scn.when(e) if (e.step is not None or e.date) else None}
@@ -386,7 +386,7 @@ class Session:
             scenario=scn.name, source=self.settings.upload_name or self.settings.scenario_name or "",
             seed=self.settings.seed, rule=str(rule), rule_title=title, rule_citation=citation,
             ids=ids, names=[self._names.get(a, a) for a in ids],
-            doctrine=[doctrine_in_force(m, a).name for a in ids],
+            doctrine=[in_force[a] for a in ids],
             power=np.array(w.power, dtype=float), affinity=w.affinity.copy(),
             bloc=bloc_labels(summary, ids), lean=lean_values(summary, ids),
             arms=w.arms_flow.copy(), aid=w.aid_flow.copy(), covert=w.covert_flow.copy(),
