@@ -78,6 +78,13 @@ class Branch:
     created: str = ""
 
 
+def _new_code(nbytes: int) -> str:
+    """A random code (from `secrets`) that does not start with '-', so that `--as CODE` reads it."""
+    while (code := secrets.token_urlsafe(nbytes)).startswith("-"):
+        pass
+    return code
+
+
 def _digest(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
@@ -159,8 +166,7 @@ class Game:
         if problems:
             raise UserError(problems)
         store = EventStore.create(path)
-        codes = {"facilitator": secrets.token_urlsafe(24), "observer": secrets.token_urlsafe(18),
-                 "teams": {t: secrets.token_urlsafe(18) for t in teams}}
+        codes = {"facilitator": _new_code(24), "observer": _new_code(18), "teams": {t: _new_code(18) for t in teams}}
         now = (clock or utc_now)()
         try:
             with store.writing():
