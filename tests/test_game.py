@@ -7,7 +7,6 @@ import json
 import pytest
 
 from sim.game import Game, Refused
-from sim.game.review import render
 from sim.game.turns import state_digest
 
 AID = {"kind": "economic_support", "target": "UKR", "item": "aid", "amount": 2.5, "reason": "Ukraine needs money"}
@@ -91,7 +90,7 @@ def test_scripted_three_turns_two_teams_inject_rollback_and_second_branch(game, 
     again.close()
 
     # the review tells branch 2: its orders, the inject, the AI countries' reasons, the branch point
-    html = render(g, f, branch=2)
+    html = g.review(f, branch=2)
     names = g.names
     for turn in g.lineage(2):
         for team in ("USA", "RUS"):

@@ -69,8 +69,10 @@ def test_roles_are_checked_inside_the_engine(game):
                         (lambda: g.reveal(who["USA"], "RUS", note="x"), "only the facilitator"),
                         (lambda: g.submit_order(who["f"], SHELLS), "only a team can give orders")]:
         refused_without_change(g, who, call, match)
-    with pytest.raises(Refused, match="only the facilitator"):
-        g.log(who["USA"])
+    for call, match in [(lambda: g.log(who["USA"]), "only the facilitator can read the game log"),
+                        (lambda: g.review(who["RUS"]), "only the facilitator can export the review"),
+                        (lambda: g.advise(who["f"]), "only a team asks its advisor")]:
+        refused_without_change(g, who, call, match)
     rid = g.submit_order(who["USA"], SHELLS)
     refused_without_change(g, who, lambda: g.withdraw_order(who["RUS"], rid), f"order {rid}: no such order of RUS")
     with pytest.raises(Refused, match="unknown code"):

@@ -308,9 +308,11 @@ def cmd_hide(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from sim.game.review import write_review
-
     game, me = _open(args)
     out = args.out or args.file.with_suffix(".html")
-    write_review(game, me, out, branch=args.branch)
+    text = game.review(me, branch=args.branch)
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"{out}: cannot write the review ({exc.strerror})") from None
     return _print(args, {"file": str(out)}, f"after-action review: {out}")

@@ -103,17 +103,29 @@ def _refusing(method: Callable) -> Callable:
             except (Refused, OrderProblem) as exc:
                 self._pending.clear()
                 reason = "; ".join(exc.messages) if isinstance(exc, UserError) else str(exc)
-                self.store.append("refused", {"action": method.__name__, "reason": reason,
-                                              "branch": self.branch_id, "turn": self.turn_number},
-                                  getattr(principal, "who", "unknown"), getattr(principal, "role", "unknown"),
-                                  self.clock())
-                self._catch_up()
+                self._log_refusal(principal, method.__name__, reason)
                 raise Refused(reason) from None
             except BaseException:
                 self._pending.clear()
                 raise
             self._apply_entries()
             return result
+
+    return run
+
+
+def _reading(method: Callable) -> Callable:
+    """Run a reading method up to date with the log; log any refusal (a read above one's role)."""
+
+    @functools.wraps(method)
+    def run(self: "Game", principal: Principal, *args, **kwargs):
+        with self.lock:
+            self._catch_up()
+            try:
+                return method(self, principal, *args, **kwargs)
+            except Refused as exc:
+                self._log_refusal(principal, method.__name__, "; ".join(exc.messages))
+                raise
 
     return run
 
@@ -352,12 +364,28 @@ class Game:
         elif e.kind == "joined":
             self.joined.add(e.who)
 
+    def _log_refusal(self, p: Principal, action: str, reason: str) -> None:
+        self.store.append("refused", {"action": action, "reason": reason, "branch": self.branch_id,
+                                      "turn": self.turn_number},
+                          getattr(p, "who", "unknown"), getattr(p, "role", "unknown"), self.clock())
+        self._catch_up()
+
+    @_reading
     def log(self, p: Principal) -> list[dict]:
         """The whole log (facilitator only)."""
         self._require(p, "facilitator", "read the game log")
-        with self.lock:
-            self._catch_up()
-            return [e.to_dict() for e in self.store.entries()]
+        return [e.to_dict() for e in self.store.entries()]
+
+    @_reading
+    def review(self, p: Principal, branch: int | None = None) -> str:
+        """The after-action review of a branch (default: the current one) as one HTML page (facilitator only)."""
+        from sim.game.review import render
+
+        self._require(p, "facilitator", "export the review (it holds every team's orders)")
+        branch = self.branch_id if branch is None else branch
+        if branch not in self.branches:
+            raise Refused(f"branch {branch}: no such branch (branches: {', '.join(map(str, self.branches))})")
+        return render(self, branch)
 
     # ------------------------------------------------------------------ checks shared by the methods
     def _require(self, p: Principal, role: str, what: str) -> None:
@@ -450,14 +478,12 @@ class Game:
             raise Refused(f"order {order_id}: no such order of {team} this turn")
         self._append("order_withdrawn", {"branch": self.branch_id, "turn": turn.number, "id": order_id}, p)
 
+    @_reading
     def advise(self, p: Principal) -> list[dict]:
         """What the team's country's doctrine would do this turn: each move with its reason."""
-        with self.lock:
-            self._catch_up()
-            team = p.country if p.role == "team" else None
-            if team is None:
-                raise Refused("only a team asks its advisor")
-            return self._advice(team)
+        if p.role != "team":
+            raise Refused("only a team asks its advisor")
+        return self._advice(p.country)
 
     def _advice(self, team: str) -> list[dict]:
         turn = self.turn
@@ -660,22 +686,20 @@ class Game:
         return [{"id": b.id, "parent": b.parent, "fork": b.fork, "turns": max(b.turns, default=b.fork),
                  "current": b.id == self.branch_id, "created": b.created} for b in self.branches.values()]
 
+    @_reading
     def orders(self, p: Principal, branch: int | None = None, number: int | None = None) -> dict[str, list[dict]]:
-        """Orders of a turn: a team sees its own; the facilitator sees all."""
-        with self.lock:
-            self._catch_up()
-            turn = self.turn_of(branch or self.branch_id, number or self.turn_number)
-            if turn is None:
-                return {}
-            if p.role == "facilitator":
-                teams = list(turn.order_ids)
-            elif p.role == "team":
-                teams = [p.country]
-            else:
-                raise Refused("only teams and the facilitator see orders")
-            return {t: [{"id": i, "order": s.model_dump(), "sentence": order_sentence(s, self.names),
-                         "origin": turn.origins.get(i, "team")} for i, s in turn.order_ids.get(t, {}).items()]
-                    for t in teams}
+        """Orders of a turn (default: the current one): a team sees its own; the facilitator sees all."""
+        if p.role not in ("facilitator", "team"):
+            raise Refused("only teams and the facilitator see orders")
+        if branch is not None and branch not in self.branches:
+            raise Refused(f"branch {branch}: no such branch (branches: {', '.join(map(str, self.branches))})")
+        turn = self.turn_of(branch or self.branch_id, number or self.turn_number)
+        if turn is None:
+            return {}
+        teams = list(turn.order_ids) if p.role == "facilitator" else [p.country]
+        return {t: [{"id": i, "order": s.model_dump(), "sentence": order_sentence(s, self.names),
+                     "origin": turn.origins.get(i, "team")} for i, s in turn.order_ids.get(t, {}).items()]
+                for t in teams}
 
     def view(self, p: Principal, since: int = 0) -> dict:
         """What `p` may see of the game now (fog of war for teams; everything for the facilitator);

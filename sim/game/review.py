@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import io
-from pathlib import Path
 
 from sim.game.orders import order_sentence
 
@@ -117,15 +116,8 @@ def branch_differences(game, branch: int) -> list[str]:
     return lines
 
 
-def render(game, p, branch: int | None = None) -> str:
-    """The review of `branch` (default: the current one) as HTML; the facilitator's view."""
-    from sim.game.engine import Refused
-
-    if p.role != "facilitator":
-        raise Refused("only the facilitator exports the review (it holds every team's orders)")
-    branch = branch or game.branch_id
-    if branch not in game.branches:
-        raise Refused(f"branch {branch}: no such branch (branches: {', '.join(map(str, game.branches))})")
+def render(game, branch: int) -> str:
+    """The review of `branch` as HTML (everything: `Game.review` lets only the facilitator have it)."""
     names = game.names
     model = game.final_model(branch)
     turns = game.lineage(branch)
@@ -200,10 +192,3 @@ def render(game, p, branch: int | None = None) -> str:
         h.append("</ul>")
     h.append("</body></html>")
     return "\n".join(h)
-
-
-def write_review(game, p, path: str | Path, branch: int | None = None) -> Path:
-    path = Path(path)
-    text = render(game, p, branch)
-    path.write_text(text, encoding="utf-8")
-    return path
