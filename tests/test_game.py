@@ -223,3 +223,24 @@ def test_two_open_copies_of_a_game_see_each_others_changes_before_acting(tmp_pat
         a.withdraw_order(usa_a, oid)   # the order went into turn 1, which b adjudicated
     assert a.status(usa_a)["turn"] == b.status(usa_b)["turn"] == 2
     assert state_digest(a.current_model()) == state_digest(b.current_model())
+
+
+def test_every_suggestion_of_the_advisor_passes_the_order_checks(tmp_path):
+    teams = ["RUS", "USA", "CHN", "EU"]
+    g, codes = Game.create(tmp_path / "g.db", "feb2022_baseline", teams, seed=2)
+    f = g.join(codes["facilitator"])
+    for _ in range(2):
+        adopted = {}
+        for team in teams:
+            who = g.join(codes["teams"][team])
+            advice = g.advise(who)
+            for i in range(len(advice)):
+                g.adopt(who, i)
+            adopted[team] = sorted(a["order"]["kind"] for a in advice)
+            assert sorted(o["order"]["kind"] for o in g.orders(who)[team]) == adopted[team]
+        assert adopted["USA"] and adopted["CHN"] and adopted["EU"]
+        turn = g.status(f)["turn"]
+        g.adjudicate(f)
+        done = moves(g.current_model(), g.months(turn))
+        for team in teams:
+            assert sorted(a.kind for a in done if a.source == f"order:{team}") == adopted[team]

@@ -146,6 +146,13 @@ def test_the_command_line_plays_a_game(tmp_path, capsys, monkeypatch):
         assert main(["game", "order", str(db), "--as", usa, str(orders)]) == 2
         err = capsys.readouterr().err
         assert match in err and "Traceback" not in err
+    orders.write_text("kind: economic_support\ntarget: UKR\nitem: aid\namount: 3\n")
+    first = json.loads((main(["game", "view", str(db), "--as", usa, "--json"]), capsys.readouterr().out)[1])
+    oid = first["orders"][0]["id"]
+    assert main(["game", "change", str(db), "--as", usa, str(oid), str(orders)]) == 0
+    assert "aid worth $3.00bn" in capsys.readouterr().out
+    assert main(["game", "change", str(db), "--as", rus, str(oid), str(orders)]) == 2
+    assert "no such order of RUS" in capsys.readouterr().err
     assert main(["game", "close", str(db), "--as", usa]) == 2
     assert "only the facilitator" in capsys.readouterr().err
     monkeypatch.setenv("BLOCSIM_GAME_CODE", secret)
@@ -179,7 +186,7 @@ def test_the_command_line_plays_a_game(tmp_path, capsys, monkeypatch):
     assert "branch 2, turn 3 of 36" in capsys.readouterr().out
     assert main(["game", "export", str(db), "--branch", "1", "--out", str(tmp_path / "r.html")]) == 0
     html = (tmp_path / "r.html").read_text()
-    assert "The United States gave Ukraine aid worth $2.00bn." in html and "Branch 2 (from branch 1 at turn 2)" in html
+    assert "The United States gave Ukraine aid worth $3.00bn." in html and "Branch 2 (from branch 1 at turn 2)" in html
     assert main(["game", "export", str(db), "--as", usa]) == 2
     assert "only the facilitator" in capsys.readouterr().err
     assert main(["game", "rollback", str(db), "--to", "9"]) == 2

@@ -57,6 +57,10 @@ def register(sub) -> None:
     v = verb("order", "submit a team's orders from a YAML file (a list of orders; all or none accepted)")
     v.add_argument("orders", type=Path, help="YAML file: a list of orders (kind, target, item, amount, ...)")
     v.set_defaults(func=cmd_order)
+    v = verb("change", "replace one of your orders this turn (same checks as a new one)")
+    v.add_argument("id", type=int, help="the order's id (see `game view`)")
+    v.add_argument("order", type=Path, help="YAML file: the new order (one mapping)")
+    v.set_defaults(func=cmd_change)
     v = verb("withdraw", "withdraw one of your orders this turn")
     v.add_argument("id", type=int, help="the order's id (see `game view`)")
     v.set_defaults(func=cmd_withdraw)
@@ -155,13 +159,30 @@ def cmd_new(args) -> int:
     return 0
 
 
-def cmd_order(args) -> int:
+def _read_orders(path: Path):
     from sim.scenario.yamlio import parse_yaml, read_text
 
-    text = read_text(args.orders, "a YAML file of orders")
+    text = read_text(path, "a YAML file of orders")
     if len(text.encode()) > MAX_ORDERS_BYTES:
-        raise UserError(f"{args.orders}: the file is too large (at most {MAX_ORDERS_BYTES:,} bytes)")
-    data = parse_yaml(text, str(args.orders)).data
+        raise UserError(f"{path}: the file is too large (at most {MAX_ORDERS_BYTES:,} bytes)")
+    return parse_yaml(text, str(path)).data
+
+
+def cmd_change(args) -> int:
+    data = _read_orders(args.order)
+    if isinstance(data, list) and len(data) == 1:
+        data = data[0]
+    game, me = _open(args)
+    try:
+        game.change_order(me, args.id, data)
+    except UserError as exc:
+        raise UserError([f"{args.order}: {m}" for m in exc.messages]) from None
+    order = next(o for o in game.orders(me)[me.country] if o["id"] == args.id)
+    return _print(args, order, f"order {args.id}: {order['sentence']}")
+
+
+def cmd_order(args) -> int:
+    data = _read_orders(args.orders)
     if isinstance(data, dict) and "orders" in data:
         data = data["orders"]
     if isinstance(data, dict):
