@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from sim.model import BlocModel
 
 __all__ = ["FIELDS", "Settable", "SetPath", "Change", "register_settable", "settable_for", "parse", "check",
-           "check_now", "doctrine_when", "doctrine_in_force", "plain"]
+           "check_now", "check_event_set", "doctrine_when", "doctrine_in_force", "plain"]
 
 FIELDS: dict[str, type["Settable"]] = {}
 """Every settable field by its path pattern (`actors.ID.stocks.ITEM`), in registration order."""

@@ -36,6 +36,8 @@ from sim.settable import Change
 __all__ = ["Run", "Input", "Given", "InjectEvent", "InjectAction", "SetField", "INPUTS", "register_input"]
 
 FORMAT = 1
+MAX_INPUTS = 10_000
+"""The most inputs a saved run may hold (checked before any replay)."""
 INPUTS: dict[str, type["Input"]] = {}
 """Every kind of input by its `kind` name (the key its saved form carries)."""
 
@@ -228,10 +230,11 @@ class Run:
         seed = data.get("seed", 0)
         if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
             raise UserError(f"{file}: seed: got {seed!r} (a whole number from 0 to {2**32 - 1})")
-        scenario = scenario_from_dict(data["scenario"], file)
         timeline = data.get("timeline", [])
-        if not isinstance(timeline, list):
-            raise UserError(f"{file}: timeline: got {type(timeline).__name__} (a list of inputs)")
+        if not isinstance(timeline, list) or len(timeline) > MAX_INPUTS:
+            got = f"{len(timeline)} inputs" if isinstance(timeline, list) else type(timeline).__name__
+            raise UserError(f"{file}: timeline: got {got} (a list of at most {MAX_INPUTS:,} inputs)")
+        scenario = scenario_from_dict(data["scenario"], file)
         run = cls(scenario, seed, data.get("alignment"), [Given.from_dict(g) for g in timeline])
         run.step(run._month(data.get("now", 0)))
         return run

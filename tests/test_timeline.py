@@ -123,6 +123,7 @@ def test_no_input_after_the_last_month(scenario):
     ({"format": 2}, "not a saved run"),
     ({"format": 1, "scenario": {"name": "x"}}, "description"),
     ({"format": 1, "scenario": None, "seed": -1}, "seed: got -1"),
+    ({"format": 1, "scenario": {}, "timeline": [{}] * 10_001}, "got 10001 inputs (a list of at most 10,000"),
 ])
 def test_bad_saved_runs_get_messages(data, words):
     with pytest.raises(UserError) as err:

@@ -205,6 +205,9 @@ def test_hover_previews_and_click_keeps_a_country_in_the_inspector_and_log_filte
     pick(page, ".blocsim-filter-kind", "sanction")
     page.keyboard.press("Escape")
     page.wait_for_function(f"() => parseInt(document.querySelector('.blocsim-log-count').innerText) < {total}")
+    # the count and the table are separate widgets: wait until the table shows the rows counted
+    page.wait_for_function("() => document.querySelectorAll('.blocsim-log tr[data-kind]').length === "
+                           "Math.min(parseInt(document.querySelector('.blocsim-log-count').innerText), 250)")
     kinds = page.locator(".blocsim-log tr[data-kind]").evaluate_all("rows => rows.map(r => r.dataset.kind)")
     assert kinds and set(kinds) == {"sanction"}
     pick(page, ".blocsim-filter-actor", "RUS")
