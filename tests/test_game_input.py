@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import sqlite3
 
 import pytest
@@ -42,6 +43,8 @@ def refused_without_change(g, who, call, match):
     ({"kind": "diplomatic", "target": "CHN", "item": "vote_against"}, "no UN vote condemning CHN"),
     ({"kind": "arms_transfer", "target": "USA", "item": "shells", "amount": 1}, "cannot act on itself"),
     ("send everything", "an order is a mapping"),
+    ({**SHELLS, "amount": "x" * 100_000}, "amount: got"),
+    ({**SHELLS, "amount": datetime.date(2022, 1, 1)}, "amount: got"),   # what YAML makes of 2022-01-01
 ])
 def test_a_bad_order_is_refused_with_its_reason_and_changes_nothing(game, order, match):
     g, who = game

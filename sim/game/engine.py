@@ -365,7 +365,7 @@ class Game:
             self.joined.add(e.who)
 
     def _log_refusal(self, p: Principal, action: str, reason: str) -> None:
-        self.store.append("refused", {"action": action, "reason": reason, "branch": self.branch_id,
+        self.store.append("refused", {"action": action, "reason": reason[:2000], "branch": self.branch_id,
                                       "turn": self.turn_number},
                           getattr(p, "who", "unknown"), getattr(p, "role", "unknown"), self.clock())
         self._catch_up()
