@@ -18,4 +18,5 @@ class Country(mesa.Agent):
         self.kind = kind
 
     def decide(self, ctx: Context) -> None:
-        self.model.pending.extend(self.doctrine.decide(self.index, ctx))
+        orders = self.model.orders.get(self.actor_id)   # a team plays this country: its orders decide
+        self.model.pending.extend(self.doctrine.decide(self.index, ctx) if orders is None else orders)

@@ -49,6 +49,10 @@ class BlocModel(mesa.Model):
         self.pending: list[Action] = []
         self.timings = {"decide": 0.0, "core": 0.0}   # seconds spent in agents' decisions vs the array core
         self.injects: list[Action | str] = []
+        # A team's orders for the next step replace its country's doctrine decisions (sim/game);
+        # its vote intentions, (actor, condemned) -> (choice, item, reason), replace its vote.
+        self.orders: dict[str, list[Action]] = {}
+        self.vote_intents: dict[tuple[str, str], tuple[str, str, str]] = {}
         self.votes: list[dict] = []
         self.rows: list[dict] = []
         self.agent_rows: list[dict] = []
@@ -79,6 +83,7 @@ class BlocModel(mesa.Model):
         self.alignment.update(w, Signals(w.cooperation, w.hostility, w.sanctions), self.rng)
         self._read_blocs()
         self._record()
+        self.orders, self.vote_intents = {}, {}
         t3 = time.perf_counter()
         self.timings["decide"] += t2 - t1
         self.timings["core"] += (t1 - t0) + (t3 - t2)
@@ -195,7 +200,7 @@ class BlocModel(mesa.Model):
 
     def _hold_votes(self) -> None:
         for vid, v in votes.due(self.spec, self.world.step):
-            acts, record = votes.hold(self.spec, self.world, vid, v, self.month)
+            acts, record = votes.hold(self.spec, self.world, vid, v, self.month, self.vote_intents)
             self.events.extend(apply_all(self.world, acts))
             self.votes.append(record)
 

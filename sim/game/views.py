@@ -1,0 +1,105 @@
+"""What each role sees, computed from the game (never filtered in a browser).
+
+A team sees its own country (stocks, production, needs, reserves, treaties, sanctions on
+it and by it), the public record (open moves, UN votes, the fronts), everything done to
+it or by it (covert trade included), its own orders and what the facilitator revealed to
+it. Covert moves it is not party to, other countries' stocks and other teams' orders are
+not in its view. The observer sees the public record; the facilitator sees everything.
+"""
+
+from __future__ import annotations
+
+
+from sim.actions import UNITS
+from sim.scenario.schema import ITEMS
+from sim.world import ITEM
+
+
+def _public(a) -> bool:
+    """Whether a move is in the public record: not covert trade, and not a field the facilitator set
+    by hand (it may tell a country's stocks); scheduled events' changes are public."""
+    return not a.covert and a.kind != "dual_use_trade" and not (a.kind == "policy" and a.source == "inject")
+
+
+def _event(a, names, me: str | None = None) -> dict:
+    """A move as a role sees it: a team reads the reasons of the moves its country made or met, not
+    those between others (they tell what others hold and need)."""
+    told = a if me is None or me in (a.actor, a.target) else a.with_result(reason="")
+    return {"step": a.step, "date": a.date, "actor": a.actor, "target": a.target, "kind": a.kind,
+            "source": a.source, "text": told.sentence(names)}
+
+
+def country_state(model, country: str) -> dict:
+    """One country's own state: what its team sees of itself."""
+    w = model.world
+    i = w.index[country]
+    needs = model.needs()[i]
+    return {
+        "id": country, "name": w.names[i],
+        "stocks": {k: float(w.stocks[i, ITEM[k]]) for k in ITEMS},
+        "production": {k: float(w.production[i, ITEM[k]]) for k in ITEMS},
+        "needs": {k: float(needs[ITEM[k]]) for k in ITEMS if needs[ITEM[k]] > 0},
+        "units": dict(UNITS),
+        "reserves_bn": float(w.reserves[i]), "frozen_bn": float(w.frozen[i]),
+        "economy_bn": float(w.economy[i]), "sanction_pressure": float(w.sanction_pressure[i]),
+        "sanctions_on_it": {w.ids[j]: float(w.sanctions[j, i]) for j in range(w.n) if w.sanctions[j, i] > 0},
+        "its_sanctions": {w.ids[j]: float(w.sanctions[i, j]) for j in range(w.n) if w.sanctions[i, j] > 0},
+        "treaties": [{"id": tid, "title": t["title"], "kind": t["kind"], "in_force": bool(t["in_force"]),
+                      "parties": [w.ids[p] for p in t["parties"]]}
+                     for tid, t in w.treaties.items() if i in t["parties"]],
+        "foreign_troops": float(w.deployed[i]),
+        "at_war_with": [w.ids[j] for j in range(w.n) if w.at_war[i, j]],
+    }
+
+
+def public_state(model) -> dict:
+    """What everyone knows: the fronts, the UN votes, the blocs and leanings."""
+    blocs, nonaligned = model.bloc_lists()
+    w = model.world
+    return {"fronts": {tid: {"name": t.name, "attacker": t.attacker, "defender": t.defender,
+                             "front": float(w.fronts[tid]), "active": bool(t.active)}
+                       for tid, t in model.theaters.items()},
+            "votes": [{k: v[k] for k in ("id", "title", "date", "condemns", "for", "against", "abstain",
+                                         "adopted", "vetoed_by")} for v in model.votes],
+            "blocs": blocs, "nonaligned": nonaligned,
+            "lean": {a: round(float(x), 4) for a, x in zip(w.ids, model.leans)}}
+
+
+def view(game, p, since: int = 0) -> dict:
+    """`since`: only the moves of model steps after it (a page that has the earlier ones)."""
+    model = game.current_model()
+    moves = [a for a in model.events if a.step > since]
+    names = game.names
+    status = game.status(p)
+    out = {"role": p.role, "game": status, "public": public_state(model),
+           "messages": [m for m in game.messages if m["team"] is None or p.role == "facilitator"
+                        or m["team"] == p.country]}
+    if p.role == "facilitator":
+        out["countries"] = {a: country_state(model, a) for a in model.world.ids}
+        out["events"] = [_event(a, names) for a in moves]
+        out["orders"] = game.orders(p)
+        out["reveals"] = list(game.reveals.values())
+        return out
+    if p.role == "observer":
+        out["events"] = [_event(a, names, "") for a in moves if _public(a)]
+        return out
+    me = p.country
+    out["country"] = country_state(model, me)
+    out["events"] = [_event(a, names, me) for a in moves if _public(a) or me in (a.actor, a.target)]
+    out["done_to_it"] = [_event(a, names, me) for a in moves if a.target == me and a.actor != me]
+    out["orders"] = game.orders(p).get(me, [])
+    revealed = []
+    for r in game.reveals.values():
+        if r["team"] != me or r["hidden"]:
+            continue
+        item = {"id": r["id"], "note": r["note"], "about": r["about"], "at": r["at"]}
+        if r["about"]:
+            kind, _, who = r["about"].partition(":")
+            if kind == "stocks":
+                item["data"] = country_state(model, who)["stocks"]
+            else:
+                turn = game.turn
+                item["data"] = [o.model_dump() for o in turn.orders_of(who)]
+        revealed.append(item)
+    out["revealed"] = revealed
+    return out
