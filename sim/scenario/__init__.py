@@ -12,14 +12,19 @@ from pydantic import BaseModel, ValidationError
 
 from sim.errors import UserError
 from sim.scenario.schema import ITEMS, MONTH, Scenario
-from sim.scenario.yamlio import Tracked, load_with_extends, parse_yaml
+from sim.scenario.yamlio import (SHIPPED_DIR, Tracked, excerpt, load_with_extends, merge, parse_yaml,
+                                 shipped_names, shipped_path)
 
 __all__ = ["Scenario", "ScenarioTemplate", "load_scenario", "parse_scenario", "validate_tracked", "resolve_path",
            "shipped_scenarios", "value_at", "MISSING", "did_you_mean", "unknown", "check_set_value", "SCENARIO_DIR",
            "DEFAULT_SCENARIO", "describe_validation_error"]
 
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIO_DIR = SHIPPED_DIR
 DEFAULT_SCENARIO = "feb2022_baseline"
+MAX_ACTORS = 500
+"""Most actors a scenario may hold: the model keeps several actor x actor matrices."""
+MAX_ACTOR_MONTHS = 200_000
+"""Most actors x months in one run (e.g. 500 actors for 400 months, 166 for 1,200)."""
 
 
 @dataclass(frozen=True)
@@ -68,17 +73,35 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
 
 
 def parse_scenario(text: str, file: str = "<upload>") -> Scenario:
-    """Validate scenario text (an upload); `extends:` is resolved against shipped scenarios."""
+    """Validate scenario text (an upload). Its `extends:` may name only a shipped scenario,
+    by name (`extends: feb2022_baseline`): never a path, so an upload reads no other file."""
     tracked = parse_yaml(text, file)
     if isinstance(tracked.data, dict) and "extends" in tracked.data:
-        from sim.scenario.yamlio import merge
         parent = tracked.data.pop("extends")
-        parent_path = SCENARIO_DIR / str(parent)
-        if not parent_path.exists():
-            raise UserError(tracked.message(("extends",), f"no shipped scenario {parent} "
-                                            "(the file name of a shipped scenario)"))
-        tracked = merge(load_with_extends(parent_path), tracked)
+        target = shipped_path(parent) if isinstance(parent, str) and not set("/\\\0") & set(parent) else None
+        if target is None:
+            raise UserError(tracked.message(("extends",), f"got {excerpt(parent)}: an uploaded scenario may "
+                                            f"extend only a shipped scenario, by name "
+                                            f"(one of: {', '.join(shipped_names())})"))
+        tracked = merge(load_with_extends(target), tracked)
     return _validate(tracked)
+
+
+def run_size_problem(n_actors: int, steps: Any) -> str | None:
+    """Why a run of this many actors and months is refused (too much memory), or None."""
+    if n_actors > MAX_ACTORS:
+        return f"{n_actors:,} actors (at most {MAX_ACTORS:,}, the limit for one scenario)"
+    if isinstance(steps, int) and n_actors * steps > MAX_ACTOR_MONTHS:
+        return (f"{n_actors:,} actors x {steps:,} months = {n_actors * steps:,} actor-months "
+                f"(at most {MAX_ACTOR_MONTHS:,} in one run; fewer months or actors)")
+    return None
+
+
+def check_run_size(scenario: Scenario, steps: int, where: str) -> None:
+    """Refuse, before it starts, a run too large for memory (`where` names the file or flag)."""
+    problem = run_size_problem(len(scenario.actors), steps)
+    if problem:
+        raise UserError(f"{where}: {problem}")
 
 
 def apply_overrides(tracked: Tracked, overrides: dict[str, Any]) -> None:
@@ -124,6 +147,13 @@ def _optional_section(path: list[str]) -> bool:
 
 
 def _validate(tracked: Tracked) -> Scenario:
+    data = tracked.data
+    if isinstance(data, dict) and isinstance(data.get("actors"), dict):
+        steps = data.get("steps", Scenario.model_fields["steps"].default)
+        problem = run_size_problem(len(data["actors"]), steps)
+        if problem:  # refused before validation builds thousands of objects
+            raise UserError(tracked.message(("actors",) if len(data["actors"]) > MAX_ACTORS else ("steps",),
+                                            problem))
     return validate_tracked(tracked, Scenario, "name: ..., actors: ...", check_references)
 
 
@@ -432,7 +462,11 @@ def doctrine_at(s: Scenario, key: str, event) -> str | None:
     if parts[0] != "actors" or len(parts) < 2 or parts[1] not in s.actors:
         return None
     doctrine, target = s.actors[parts[1]].doctrine, f"actors.{parts[1]}.doctrine"
-    in_order = sorted(enumerate(s.events.values()), key=lambda ie: (s.when(ie[1]), ie[0]))
+    def when(e) -> int:  # an event without a valid step or date is reported elsewhere; it sorts last
+        ok = (e.step is None) != (e.date is None) and (e.date is None or MONTH.match(e.date) and MONTH.match(s.start))
+        return s.when(e) if ok else 1 << 62
+
+    in_order = sorted(enumerate(s.events.values()), key=lambda ie: (when(ie[1]), ie[0]))
     for _, other in in_order:
         if other is event:
             break
