@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sim.commands.argtypes import positive_int
+from sim.commands.argtypes import folder, nonempty_name, positive_int, seed
 from sim.errors import UserError
 from sim.output import print_summary, write_outputs
 from sim.scenario import DEFAULT_SCENARIO, load_scenario
@@ -17,9 +17,9 @@ def register(sub) -> None:
     p.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
                    help="a scenario file, or the name of a shipped one (see `blocsim scenarios`)")
     p.add_argument("--steps", type=positive_int, help="months to run (default: the scenario's)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--alignment", help="alignment rule to use instead of the scenario's")
-    p.add_argument("--out", type=Path, help="output folder (default runs/SCENARIO-seedS)")
+    p.add_argument("--seed", type=seed, default=0, help="random seed (default 0)")
+    p.add_argument("--alignment", type=nonempty_name, help="alignment rule to use instead of the scenario's")
+    p.add_argument("--out", type=folder, help="output folder (default runs/SCENARIO-seedS)")
     p.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="series file format")
     p.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
@@ -28,24 +28,36 @@ def register(sub) -> None:
 
 
 def parse_sets(pairs: list[str]) -> dict:
-    import yaml
+    """--set PATH=VALUE pairs; each VALUE is read as YAML within the scenario loader's limits."""
+    from sim.scenario.yamlio import excerpt, parse_yaml
 
     out = {}
     for pair in pairs:
         if "=" not in pair:
-            raise UserError(f"--set {pair}: expected PATH=VALUE (e.g. actors.CHN.reputation_concern=0.2)")
+            raise UserError(f"--set {excerpt(pair)}: expected PATH=VALUE (e.g. actors.CHN.reputation_concern=0.2)")
         path, value = pair.split("=", 1)
-        out[path.strip()] = yaml.safe_load(value)
+        label = f"--set {path.strip()}"
+        try:
+            out[path.strip()] = parse_yaml(value, label).data if value.strip() else None
+        except UserError as exc:  # a value has no file and one line: name the flag only
+            raise UserError([m.replace(f"{label}:1: (top level): ", f"{label}: ").replace(f"{label}:1: ", f"{label}: ")
+                             for m in exc.messages]) from None
     return out
 
 
 def run(args) -> int:
     from sim.model import BlocModel
+    from sim.output import prepare_output
+    from sim.scenario import check_run_size
 
     overrides = parse_sets(args.set)
     scenario = load_scenario(args.scenario, overrides)
-    model = BlocModel(scenario, seed=args.seed, alignment=args.alignment)
     steps = args.steps or scenario.steps
+    check_run_size(scenario, steps, f"{args.scenario} with --steps {steps}" if args.steps else str(args.scenario))
+    name = Path(str(args.scenario)).stem
+    out = args.out or Path("runs") / f"{name}-seed{args.seed}"
+    prepare_output(out, args.format)  # an unwritable folder is refused before the run
+    model = BlocModel(scenario, seed=args.seed, alignment=args.alignment)
     if args.json:
         model.run(steps)
     else:
@@ -55,12 +67,10 @@ def run(args) -> int:
                       TimeRemainingColumn(), transient=True) as bar:
             task = bar.add_task(f"{scenario.name}", total=steps)
             model.run(steps, progress=lambda: bar.advance(task))
-    name = Path(str(args.scenario)).stem
-    out = args.out or Path("runs") / f"{name}-seed{args.seed}"
     summary = model.summary()
     files = write_outputs(model, out, args.format, overrides=overrides, summary=summary)
     if args.json:
-        print(json.dumps(summary, indent=2))
+        print(json.dumps(summary, indent=2, allow_nan=False))
     else:
         print_summary(model, summary, files)
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -112,6 +113,9 @@ def apply_overrides(tracked: Tracked, overrides: dict[str, Any]) -> None:
     """
     errors = []
     for dotted, value in overrides.items():
+        if _non_finite(value):
+            errors.append(f"override {dotted}: got {excerpt(value)} (a finite number)")
+            continue
         parts = str(dotted).split(".")
         node: Any = tracked.data
         for depth, part in enumerate(parts):
@@ -138,6 +142,17 @@ def apply_overrides(tracked: Tracked, overrides: dict[str, Any]) -> None:
                 break
     if errors:
         raise UserError(errors)
+
+
+def _non_finite(value: Any) -> bool:
+    """Whether a value (or anything inside it) is NaN or infinite: every number is finite."""
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_non_finite(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_non_finite(v) for v in value)
+    return False
 
 
 def _optional_section(path: list[str]) -> bool:
