@@ -169,7 +169,26 @@ def _validate(tracked: Tracked) -> Scenario:
         if problem:  # refused before validation builds thousands of objects
             raise UserError(tracked.message(("actors",) if len(data["actors"]) > MAX_ACTORS else ("steps",),
                                             problem))
-    return validate_tracked(tracked, Scenario, "name: ..., actors: ...", check_references)
+    return validate_tracked(tracked, Scenario, "name: ..., actors: ...",
+                            lambda s: check_references(s) + check_sides(s))
+
+
+def check_sides(s: Scenario) -> list[tuple[tuple, str]]:
+    """An actor is on one side only: of a vote's record, and of the two poles."""
+    out: list[tuple[tuple, str]] = []
+    for vid, v in s.votes.items():
+        first: dict[str, str] = {}
+        for side, members in v.record.items():
+            for i, a in enumerate(members):
+                if a in first and first[a] != side:
+                    out.append((("votes", vid, "record", side, i),
+                                f"'{a}' is also listed under {first[a]} (one side per actor)"))
+                first.setdefault(a, side)
+    both = [a for a in s.poles.get("west", []) if a in s.poles.get("east", [])]
+    for a in dict.fromkeys(both):
+        out.append((("poles", "east", s.poles["east"].index(a)),
+                    f"'{a}' also leads the west pole (a leader of one pole only)"))
+    return out
 
 
 def validate_tracked(tracked: Tracked, model: type[BaseModel], shape: str, checks=None) -> Any:
