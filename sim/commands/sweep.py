@@ -8,7 +8,7 @@ import json
 import signal
 import sys
 
-from sim.commands.argtypes import positive_number
+from sim.commands.argtypes import positive_number, whole_number
 from sim.errors import UserError
 
 NAME = "sweep"
@@ -28,7 +28,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--dask-local", type=int, metavar="N", help="run on a local Dask cluster of N workers")
     p.add_argument("--retry-failed", action="store_true", help="rerun runs that failed in an earlier session")
     p.add_argument("--no-progress", action="store_true", help="no progress bar (the totals line still prints)")
-    p.add_argument("--shard-runs", type=int, default=500, metavar="N",
+    p.add_argument("--shard-runs", type=whole_number(1), default=500, metavar="N",
                    help="write a results shard every N finished runs (default 500)")
     p.add_argument("--shard-seconds", type=positive_number, default=10.0, metavar="S",
                    help="... or every S seconds, whichever comes first (default 10)")
@@ -61,8 +61,6 @@ def run(args) -> int:
     from sim.sweep.session import run_sweep
     from sim.sweep.spec import load_spec
 
-    if args.shard_runs < 1:
-        raise UserError("--shard-runs: must be positive (e.g. 500)")
     loaded = load_spec(args.spec)
     run_fn = _run_fn(args.run_fn)
     if args.check:

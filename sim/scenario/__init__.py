@@ -61,6 +61,17 @@ class ScenarioTemplate:
                             f"({did_you_mean(self.path.stem, names)}shipped: {', '.join(names)})")
         self.tracked = load_with_extends(self.path)
 
+    @classmethod
+    def from_text(cls, text: str, file: str) -> ScenarioTemplate:
+        """A template of a self-contained scenario text (its `extends:` already merged in);
+        it reads no file."""
+        template = cls.__new__(cls)
+        template.path = Path(file)
+        template.tracked = parse_yaml(text, file)
+        if isinstance(template.tracked.data, dict) and "extends" in template.tracked.data:
+            raise UserError(template.tracked.message(("extends",), "a merged scenario text extends nothing"))
+        return template
+
     def build(self, overrides: dict[str, Any] | None = None) -> Scenario:
         tracked = copy.deepcopy(self.tracked) if overrides else self.tracked
         if overrides:
