@@ -88,3 +88,50 @@ def test_a_task_whose_scenario_text_was_changed_does_not_run(tmp_path):
     with pytest.raises(ScenarioMismatch, match="does not match its recorded hash"):
         build_scenario(poisoned, {})
     assert build_scenario(ref, {}).name == "The Archipelago (fictional)"
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from /proc (Linux)")
+def test_pool_helpers_exit_when_the_sweep_is_killed(tmp_path):
+    import os
+    import signal
+    import time
+
+    from test_sweep import SPEC, _cli
+
+    spec = write_spec(tmp_path, SPEC.format(reps=8).replace("parameters:\n", "set: {toy.sleep: 0.5}\nparameters:\n"))
+    proc = _cli(str(spec), "--out", str(tmp_path / "out"), "--workers", "2", "--no-progress",
+                "--run-fn", "test_sweep_toy:toy_run")
+    deadline = time.monotonic() + 60
+    helpers: list[int] = []
+    while time.monotonic() < deadline and proc.poll() is None:  # the fork server and its two workers
+        helpers = [h for c in _children(proc.pid) for h in [c, *_children(c)]]
+        if len(helpers) >= 3:
+            break
+        time.sleep(0.05)
+    assert len(helpers) >= 3, f"no pool started: {proc.communicate()}"
+    os.kill(proc.pid, signal.SIGKILL)  # the sweep alone, as the out-of-memory killer would
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(h) for h in helpers):
+        time.sleep(0.05)
+    left = [h for h in helpers if _alive(h)]
+    for h in left:  # do not leave them behind if the test fails
+        os.kill(h, signal.SIGKILL)
+    assert not left, "pool helper processes outlived the sweep"
