@@ -338,9 +338,9 @@ def _extends_target(tracked: Tracked, path: Path, parent: str, root: Path) -> Pa
     if "\0" in parent or not parent.strip():
         raise UserError(tracked.message(("extends",), f"got {excerpt(parent)} ({rule})"))
     candidate = path.parent / parent
-    bare = "/" not in parent and os.sep not in parent
-    if bare and not candidate.exists() and shipped_path(parent) is not None:
-        candidate = shipped_path(parent)
+    if "/" not in parent and os.sep not in parent:  # a bare name: this folder's file, else a shipped one
+        local = [c for c in (candidate, path.parent / f"{parent}.yaml") if c.exists()]
+        candidate = local[0] if local else shipped_path(parent) or candidate
     target = candidate.resolve()
     if not (_inside(target, root) or _inside(target, shipped)):
         # refused before looking at the file: the message says nothing about what is there
