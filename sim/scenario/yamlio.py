@@ -260,12 +260,13 @@ def read_text(path: Path | str, what: str = "a YAML file") -> str:
         raise UserError(f"{path}: is a folder (a path to {what})") from None
     except OSError as exc:
         raise UserError(f"{path}: cannot be read: {exc.strerror} (a readable file)") from None
-    with os.fdopen(fd, "rb") as f:
-        info = os.fstat(fd)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
         if stat.S_ISDIR(info.st_mode):
             raise UserError(f"{path}: is a folder (a path to {what})")
-        if not stat.S_ISREG(info.st_mode):
-            raise UserError(f"{path}: not a regular file (a path to {what}, not a device or a pipe)")
+        raise UserError(f"{path}: not a regular file (a path to {what}, not a device or a pipe)")
+    with os.fdopen(fd, "rb") as f:
         if info.st_size > MAX_FILE_BYTES:
             raise UserError(f"{path}: the file is {info.st_size:,} bytes (at most {MAX_FILE_BYTES:,} bytes, "
                             f"the limit for {what})")
