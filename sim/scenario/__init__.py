@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import difflib
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -209,11 +210,19 @@ def validate_tracked(tracked: Tracked, model: type[BaseModel], shape: str, check
     try:
         obj = model.model_validate(tracked.data)
     except ValidationError as exc:
-        raise UserError(describe_validation_error(exc, tracked, model)) from None
+        raise UserError(_clip_quotes(describe_validation_error(exc, tracked, model))) from None
     problems = checks(obj) if checks else []
     if problems:
-        raise UserError([tracked.message(path, msg) for path, msg in problems])
+        raise UserError(_clip_quotes([tracked.message(path, msg) for path, msg in problems]))
     return obj
+
+
+_LONG_QUOTE = re.compile(r"'[^'\n]{100,}'|\"[^\"\n]{100,}\"")
+
+
+def _clip_quotes(messages: list[str]) -> list[str]:
+    """Messages quote at most an excerpt of a value: a long quoted value is cut."""
+    return [_LONG_QUOTE.sub(lambda m: excerpt(m.group()[1:-1]), m) for m in messages]
 
 
 # ---------------------------------------------------------------- error messages

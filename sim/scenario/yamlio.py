@@ -234,7 +234,9 @@ def parse_yaml(text: str, file: str) -> Tracked:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise UserError(f"{file}:{line}: (yaml): {exc.problem or exc.context} "
+        problem = str(exc.problem or exc.context)
+        problem = problem if len(problem) <= 200 else problem[:200] + "..."
+        raise UserError(f"{file}:{line}: (yaml): {problem} "
                         f"(valid YAML; check indentation, colons and quotes)") from None
     except yaml.YAMLError as exc:
         raise UserError(f"{file}:1: (yaml): {excerpt(str(exc), 200)} (valid YAML)") from None
