@@ -4,7 +4,9 @@ Each case runs the real command (`sim.cli.main`) in this process, under a memory
 a time limit per case, and ends as one of:
 
     ok         exit 0 (a mutated file can still be a valid scenario)
-    message    exit 2 with messages on stderr and no traceback
+    located    exit 2, every stderr line naming where: `FILE:LINE: ...`, `FILE: ...`, `--flag ...`,
+               `override PATH: ...` or argparse's `blocsim CMD: error: argument --flag ...`
+    message    exit 2 with messages on stderr, no traceback, but some line not located
     traceback  an exception escaped the command (exit 1 from `blocsim`), MemoryError included
     timeout    the case ran past its time limit
 
@@ -23,6 +25,7 @@ import argparse
 import contextlib
 import io
 import random
+import re
 import resource
 import signal
 import sys
@@ -32,6 +35,7 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
+OUTCOMES = ("ok", "located", "message", "traceback", "timeout")
 TOKENS = [
     "&a ", "*a", "&b [*a, *a, *a, *a]", "!!set ", "!!float ", "!!int ", "!!binary ", "!!timestamp ",
     "!!python/object/apply:os.system ", "!custom ", "[", "]", "{", "}", ": ", "- ", "? ", ",", "\n", "  ",
@@ -132,6 +136,9 @@ def command_cases(tmp: Path, rng: random.Random) -> list[list[str]]:
     return cases
 
 
+LOCATED = re.compile(r"^(--[a-z-]+ |override \S+: |blocsim [a-z]+: error: |\S[^:]*(:\d+)?: )")
+
+
 class Timeout(BaseException):
     pass
 
@@ -160,7 +167,9 @@ def run_case(argv: list[str], seconds: int) -> tuple[str, str]:
     if code == 0:
         return "ok", ""
     if code == 2 and text.strip() and "Traceback" not in text:
-        return "message", text.strip().splitlines()[0][:200]
+        lines = text.strip().splitlines()
+        located = all(LOCATED.match(line) for line in lines)
+        return ("located" if located else "message"), next((x for x in lines if not LOCATED.match(x)), lines[0])[:200]
     return "traceback", f"exit {code}: {text[-200:]}"
 
 
@@ -171,7 +180,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--seconds", type=int, default=20, help="time limit per case")
     parser.add_argument("--memory-gb", type=float, default=3.0, help="address-space cap for this process")
-    parser.add_argument("--show", choices=("ok", "message", "traceback", "timeout"), help="print these cases")
+    parser.add_argument("--show", nargs="*", default=[], choices=OUTCOMES, help="print the cases that end so")
     args = parser.parse_args()
     sys.path.insert(0, str(args.root.resolve()))
     cap = int(args.memory_gb * 2**30)
@@ -189,12 +198,12 @@ def main() -> int:
             for argv in cases:
                 outcome, detail = run_case(argv, args.seconds)
                 counts[group][outcome] += 1
-                if outcome == args.show:
+                if outcome in args.show:
                     print(f"{outcome}: {' '.join(a[:60] for a in argv)}\n    {detail}", file=sys.__stdout__)
     print(f"root: {args.root}")
     for group, c in counts.items():
         total = sum(c.values())
-        print(f"{group}: {total} cases: " + ", ".join(f"{k} {c[k]}" for k in ("ok", "message", "traceback", "timeout")))
+        print(f"{group}: {total} cases: " + ", ".join(f"{k} {c[k]}" for k in OUTCOMES))
     return 0
 
 

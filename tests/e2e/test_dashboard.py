@@ -519,3 +519,15 @@ def test_hostile_uploads_read_no_server_file_and_are_refused_within_limits(
     page.wait_for_function("() => document.querySelector('.blocsim-scn').innerText.includes('Named parent')")
     assert dashboard.proc.poll() is None, "the server died"
     assert "Traceback" not in dashboard.log_text()
+
+
+@pytest.mark.parametrize("path", ["static/..%00/x", "static/%00", "_solara/cdn/..%00/x"])
+def test_a_static_url_that_names_no_file_is_a_404_not_a_server_error(dashboard, path):
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(dashboard.url + path, timeout=30)
+    assert info.value.code == 404
+    assert "Traceback" not in dashboard.log_text()
+    assert "refused a static-file request" in dashboard.log_text(), "refusals are logged"
