@@ -93,10 +93,11 @@ def scenario_cases(root: Path, rng: random.Random, n: int, tmp: Path) -> list[li
     for i in range(n):
         base = rng.choice(bases)
         path = folder / f"m{i:04d}.yaml"
+        text = mutate(rng, base.read_text())  # the same mutations whatever the root
         # a copy beside the original would change what `extends:` reaches; point it home instead
-        text = base.read_text().replace("extends: ../../scenarios/", f"extends: {root}/scenarios/")
+        text = text.replace("extends: ../../scenarios/", f"extends: {root}/scenarios/")
         text = text.replace("extends: ", f"extends: {base.parent}/", 1) if "extends: /" not in text else text
-        path.write_text(mutate(rng, text), encoding="utf-8", errors="surrogatepass")
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
         cases.append(["validate", str(path)])
         if i % 4 == 0:
             cases.append(["run", str(path), "--steps", "2", "--json", "--out", str(tmp / "out")])
