@@ -32,15 +32,16 @@ def _inner(exc: UserError) -> str:
 def scenario_ref(loaded: LoadedSpec, i: int) -> tuple[ScenarioRef, list[dict]]:
     """Scenario i merged into one self-contained text (its `extends:` resolved), plus
     the hash of every file that went into it."""
-    from sim.scenario.yamlio import load_with_extends
+    from sim.scenario.yamlio import load_with_extends, parse_yaml
 
     path = loaded.scenario_path(i)
     try:
         tracked = load_with_extends(path)
+        text = yaml.safe_dump(tracked.data, sort_keys=False, allow_unicode=True)
+        parse_yaml(text, f"{path} (merged with what it extends)")  # the workers' copy keeps the limits too
     except UserError as exc:
         raise UserError([loaded.message(("scenarios", i), f"does not load: {m}")
                          for m in exc.messages]) from None
-    text = yaml.safe_dump(tracked.data, sort_keys=False, allow_unicode=True)
     label = Path(loaded.spec.scenarios[i]).stem
     ref = ScenarioRef(label, str(path.resolve()), hashlib.sha256(text.encode()).hexdigest(), text)
     files = [{"path": str(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
