@@ -66,14 +66,28 @@ HOSTILE = {  # the cases the issue lists, and their neighbours
 }
 
 
+TAGS = ["", "", "!!float ", "!!int ", "!!bool ", "!!set ", "!!map ", "!!seq ", "!!omap ", "!!binary ",
+        "!!timestamp ", "!!null ", "!!str ", "!!python/object/apply:os.system ", "!local "]
+VALUES = ["abc", "1", "0.5", "-3", ".inf", "-.inf", ".nan", "1.0e+999", "9" * 30, "'x'", "[1, 2]", "{a: 1}",
+          "[*a]", "*a", "&a [*a]", "&a {b: *a}", "null", "2021-13-45", "[lasers]", "{}", "[]"]
+KEYS = ["name", "description", "steps", "start", "actors", "economy", "reputation_concern", "doctrine",
+        "doctrine_params", "arms_items", "items", "events", "step", "date", "set", "extends", "poles",
+        "record", "weights", "<<", "1", "null"]
+
+
 def mutate(rng: random.Random, text: str) -> str:
     for _ in range(rng.randint(1, 6)):
         pos = rng.randint(0, len(text))
         token = rng.choice(TOKENS)
-        op = rng.choice(["insert", "replace", "delete_line", "duplicate_line"])
+        op = rng.choice(["insert", "replace", "delete_line", "duplicate_line", "insert_line"])
         start, end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
         end = len(text) if end < 0 else end + 1
-        if op == "insert":
+        if op == "insert_line":  # KEY: !!TAG VALUE at the indentation of the line it follows
+            line = text[start:end]
+            indent = line[: len(line) - len(line.lstrip())].strip("\n")
+            new = f"{indent}{rng.choice(KEYS)}: {rng.choice(TAGS)}{rng.choice(VALUES)}\n"
+            text = text[:end] + ("" if text[end - 1:end] == "\n" else "\n") + new + text[end:]
+        elif op == "insert":
             text = text[:pos] + token + text[pos:]
         elif op == "replace":
             text = text[:pos] + token + text[pos + len(token):]

@@ -1,7 +1,7 @@
 """Property-based fuzzing of the scenario loader (Hypothesis): any document either loads or
 gets located messages; never a traceback, and memory stays bounded.
 
-Bounded for CI: a fixed number of examples per property (FUZZ_EXAMPLES, default 150), no
+Bounded for CI: a fixed number of examples per property (FUZZ_EXAMPLES, default 100), no
 example database, derandomized so that a failure reproduces.
 """
 
@@ -19,7 +19,7 @@ from sim.scenario import SCENARIO_DIR, Scenario, parse_scenario
 
 MEMORY_BOUND = 64 * 2**20
 """Most memory (bytes, traced by tracemalloc) one document may take to load or refuse."""
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 BASE = (SCENARIO_DIR / "teaching_islands.yaml").read_text()
 TOKENS = [
     "&a ", "*a", "&b [*a, *a, *a, *a]", "!!set ", "!!float ", "!!int ", "!!binary ", "!!timestamp ",
@@ -56,6 +56,28 @@ def mutated_scenarios(draw) -> str:
 
 token_soup = st.lists(st.sampled_from(TOKENS) | st.text(max_size=6), max_size=60).map("".join)
 
+TAGS = ["", "", "!!float ", "!!int ", "!!bool ", "!!set ", "!!map ", "!!seq ", "!!omap ", "!!binary ",
+        "!!timestamp ", "!!null ", "!!str ", "!!python/object/apply:os.system ", "!local "]
+VALUES = ["abc", "1", "0.5", "-3", ".inf", "-.inf", ".nan", "1.0e+999", "9" * 30, "'x'", "[1, 2]", "{a: 1}",
+          "[*a]", "*a", "&a [*a]", "&a {b: *a}", "null", "2021-13-45", '"\\x00"', "[lasers]", "{}", "[]"]
+KEYS = ["name", "description", "steps", "start", "actors", "economy", "reputation_concern", "doctrine",
+        "doctrine_params", "arms_items", "items", "events", "step", "date", "set", "extends", "poles",
+        "record", "weights", "<<", "1", "null", "? !!set {a: null}\n:", "? [a, b]\n:", "? {a: 1}\n:"]
+
+
+@st.composite
+def hostile_lines(draw) -> str:
+    """The shipped scenario with lines `KEY: !!TAG VALUE` inserted at the indentation of
+    the line above: wrong types, tags, aliases and keys, in every section."""
+    lines = BASE.splitlines()
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(lines)))
+        above = lines[at - 1] if at else ""
+        indent = above[: len(above) - len(above.lstrip())]
+        key, tag, value = draw(st.sampled_from(KEYS)), draw(st.sampled_from(TAGS)), draw(st.sampled_from(VALUES))
+        lines.insert(at, f"{indent}{key} {tag}{value}" if key.endswith(":") else f"{indent}{key}: {tag}{value}")
+    return "\n".join(lines) + "\n"
+
 
 def loads_or_is_located(text: str) -> None:
     tracemalloc.start()
@@ -82,6 +104,11 @@ def test_a_mutated_scenario_loads_or_gets_located_messages(text):
 
 @given(token_soup)
 def test_any_yaml_token_soup_loads_or_gets_located_messages(text):
+    loads_or_is_located(text)
+
+
+@given(hostile_lines())
+def test_a_scenario_with_hostile_lines_loads_or_gets_located_messages(text):
     loads_or_is_located(text)
 
 

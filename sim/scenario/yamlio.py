@@ -160,7 +160,7 @@ def _scalar(node: yaml.ScalarNode, loader: SafeLoader, path: Path_, file: str, e
     where = f"{file}:{node.start_mark.line + 1}: {_dotted(path)}"
     try:
         value = loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+    except Exception:  # noqa: BLE001 - PyYAML's constructors fail many ways on a tagged value (!!bool abc: KeyError)
         tag = node.tag.removeprefix("tag:yaml.org,2002:")
         errors.append(f"{where}: cannot read {excerpt(node.value)} as {tag} "
                       "(plain YAML values; drop the !!tag)")
