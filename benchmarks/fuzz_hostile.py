@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
 import random
 import re
 import resource
@@ -207,6 +208,7 @@ def main() -> int:
     rng = random.Random(args.seed)
     counts: dict[str, Counter] = {"scenario files": Counter(), "command lines": Counter()}
     with tempfile.TemporaryDirectory(prefix="blocsim-fuzz-") as tmp:
+        os.chdir(tmp)  # a command that writes into the current folder (`--out ''` before the fix) writes here
         groups = {"scenario files": scenario_cases(args.root, rng, args.files, Path(tmp)),
                   "command lines": command_cases(Path(tmp), rng)}
         for group, cases in groups.items():
