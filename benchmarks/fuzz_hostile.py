@@ -198,6 +198,7 @@ def main() -> int:
     parser.add_argument("--memory-gb", type=float, default=3.0, help="address-space cap for this process")
     parser.add_argument("--show", nargs="*", default=[], choices=OUTCOMES, help="print the cases that end so")
     args = parser.parse_args()
+    args.root = args.root.resolve()
     sys.path.insert(0, str(args.root.resolve()))
     cap = int(args.memory_gb * 2**30)
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
