@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.actions import UNITS, Action, prose_name
+from sim.scenario.schema import ITEMS
 from sim.world import ITEM, World
 
 if TYPE_CHECKING:
     from sim.scenario.schema import Actor
+
+Item = Literal[ITEMS]  # an arms item a doctrine may send or buy: an unknown one is refused at validate
 
 DOCTRINES: dict[str, type["Doctrine"]] = {}
 
@@ -56,7 +59,7 @@ class Context:
 class Params(BaseModel):
     """What every doctrine declares: the fire it keeps in stock, and when it blocks a coalition's sanctions."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     reserve_months: float = Field(3.0, gt=0, le=24, description="months of fire it wants in stock when it fights "
                                                                 "(modelling assumption)")
     veto_above: float = Field(0.3, ge=-1, le=1, description="as a coalition member: block sanctions on a target "
@@ -137,7 +140,7 @@ class PatronParams(Params):
     friend_above: float = Field(0.3, ge=-1, le=1, description="affinity above which a belligerent gets support")
     aid_per_month: float = Field(1.0, ge=0, description="$bn of economic support a month, shared among friends")
     arms_share: float = Field(0.02, ge=0, le=1, description="share of own stock per item sent a month")
-    arms_items: list[str] = Field(default_factory=lambda: ["shells", "missiles", "air_defence"])
+    arms_items: list[Item] = Field(default_factory=lambda: ["shells", "missiles", "air_defence"])
     sanction_below: float = Field(-0.3, ge=-1, le=1, description="sanction aggressors whose affinity is below this")
     sanction_step: float = Field(0.05, ge=0, le=1, description="intensity added a month")
     sanction_max: float = Field(0.8, ge=0, le=1)
@@ -337,7 +340,7 @@ class Coalition(Patron):
 
 class BelligerentParams(Params):
     procure_share: float = Field(0.3, ge=0, le=1, description="share of reserves spent on arms a month")
-    procure_items: list[str] = Field(default_factory=lambda: ["shells", "drones"])
+    procure_items: list[Item] = Field(default_factory=lambda: ["shells", "drones"])
     surge: float = Field(1.0, ge=0, le=10, description="extra output it can buy, as a multiple of its monthly production")
     market_bn: float = Field(0.0, ge=0, description="$bn a month it can spend on arms bought abroad, at market_markup")
     market_markup: float = Field(1.5, ge=1, le=10, description="price of arms bought abroad relative to "
@@ -414,7 +417,7 @@ class Belligerent(Doctrine):
 class ExporterParams(Params):
     friend_above: float = Field(0.4, ge=-1, le=1)
     export_share: float = Field(0.03, ge=0, le=1, description="share of own stock per item sold a month")
-    items: list[str] = Field(default_factory=lambda: ["shells", "missiles"])
+    items: list[Item] = Field(default_factory=lambda: ["shells", "missiles"])
     wants: list[str] = Field(default_factory=lambda: ["food", "oil", "technology", "cash"],
                              description="payment it asks for, in order of preference")
 

@@ -3,30 +3,104 @@
 from __future__ import annotations
 
 import json
+import math
+import tempfile
 from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
 
 from sim.errors import UserError
+from sim.scenario.yamlio import excerpt
 from sim.review import after_action_review, front_sentence, vote_sentence
 
 
-def write_outputs(model, out: Path, fmt: str = "parquet", overrides: dict | None = None,
-                  summary: dict | None = None) -> dict[str, Path]:
-    """series, agent series, event log (JSONL), summary (JSON) and after-action review (Markdown) in `out`."""
+OUTPUT_FILES = ("series", "agents", "events", "summary", "review")
+
+
+def output_files(out: Path, fmt: str = "parquet") -> dict[str, Path]:
+    return {"series": out / f"series.{fmt}", "agents": out / f"agents.{fmt}",
+            "events": out / "events.jsonl", "summary": out / "summary.json", "review": out / "review.md"}
+
+
+def prepare_output(out: Path, fmt: str = "parquet", where: str | None = None) -> dict[str, Path]:
+    """Create `out` and check that every output file can be written there, before a run starts.
+    Messages begin with `where` (how the caller named the folder), by default the folder itself."""
+    where = where or str(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise UserError(f"{where}: is a file (a folder for the results)") from None
     except OSError as exc:
-        raise UserError(f"{out}: cannot create the folder: {exc.strerror} (a writable folder)") from None
-    files = {"series": out / f"series.{fmt}", "agents": out / f"agents.{fmt}",
-             "events": out / "events.jsonl", "summary": out / "summary.json", "review": out / "review.md"}
-    for key, frame in (("series", model.series()), ("agents", model.agent_series())):
-        if fmt == "parquet":
-            frame.to_parquet(files[key], index=False)
-        else:
-            frame.to_csv(files[key], index=False)
-    model.events.to_jsonl(files["events"])
+        raise UserError(f"{where}: cannot create the folder: {exc.strerror} (a writable folder)") from None
+    if not out.is_dir():
+        raise UserError(f"{where}: is not a folder (a folder for the results)")
+    files = output_files(out, fmt)
+    for path in files.values():
+        if path.exists() and not path.is_file():
+            raise UserError(f"{where}: {path.name} there is a folder or a device (a folder whose "
+                            f"{path.name}, if any, is a file the run may replace)")
+    try:
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".blocsim-write-test-"):
+            pass
+    except OSError as exc:
+        raise UserError(f"{where}: cannot write there: {exc.strerror} (a folder you can write to)") from None
+    return files
+
+
+def non_finite(value: Any, path: str = "") -> list[str]:
+    """Paths of the NaN or infinite numbers in a summary (nested dicts and lists)."""
+    if isinstance(value, float):
+        return [] if math.isfinite(value) else [path or "(value)"]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in non_finite(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(value, (list, tuple)):
+        return [p for i, v in enumerate(value) for p in non_finite(v, f"{path}.{i}")]
+    return []
+
+
+def check_finite(summary: dict, frames: dict | None = None) -> None:
+    """The invariant every run's outputs keep: every number is finite. A run whose inputs
+    are so large that a number overflows is refused with the fields that did."""
+    bad = non_finite(summary)
+    for key, frame in (frames or {}).items():
+        numbers = frame.select_dtypes("number")
+        cols = [str(c) for c in numbers.columns if not np.isfinite(numbers[c].to_numpy(dtype=float)).all()]
+        bad += [f"{key}.{c}" for c in cols]
+    if bad:
+        shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+        raise UserError(f"{summary.get('scenario', 'the run')}: the run produced numbers that are not finite "
+                        f"({shown}) (scenario values small enough that sums and products stay finite)")
+
+
+def write_outputs(model, out: Path, fmt: str = "parquet", overrides: dict | None = None,
+                  summary: dict | None = None, where: str | None = None) -> dict[str, Path]:
+    """series, agent series, event log (JSONL), summary (JSON) and after-action review (Markdown) in `out`.
+
+    Nothing is written unless every number is finite."""
+    files = prepare_output(out, fmt, where)
     summary = summary or model.summary()
-    files["summary"].write_text(json.dumps(summary, indent=2), encoding="utf-8")
-    files["review"].write_text(after_action_review(model, overrides, summary), encoding="utf-8")
+    frames = {"series": model.series(), "agents": model.agent_series()}
+    check_finite(summary, frames)
+    current = files["series"]
+    try:
+        for key, frame in frames.items():
+            current = files[key]
+            if fmt == "parquet":
+                frame.to_parquet(current, index=False)
+            else:
+                frame.to_csv(current, index=False)
+        current = files["events"]
+        model.events.to_jsonl(current)
+        current = files["summary"]
+        current.write_text(json.dumps(summary, indent=2, allow_nan=False), encoding="utf-8")
+        current = files["review"]
+        current.write_text(after_action_review(model, overrides, summary), encoding="utf-8")
+    except (OSError, pa.ArrowException) as exc:
+        reason = getattr(exc, "strerror", None) or excerpt(str(exc), 120)
+        raise UserError(f"{where or out}: cannot write {current.name}: {reason} (a folder you can write to, "
+                        "with free space)") from None
     return files
 
 

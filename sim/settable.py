@@ -375,8 +375,14 @@ def check_now(model: "BlocModel", dotted: str, value: Any) -> str | None:
 def doctrine_when(s: Scenario, actor_id: str, event) -> str:
     """The doctrine an actor holds when ``event`` fires: its own, or the one the latest enabled
     event up to then switched it to (events at one step, in file order)."""
+    from sim.scenario.schema import MONTH
+
+    def when(e) -> int:  # an event without a valid step or date is reported elsewhere; it sorts last
+        ok = (e.step is None) != (e.date is None) and (e.date is None or MONTH.match(e.date) and MONTH.match(s.start))
+        return s.when(e) if ok else 1 << 62
+
     doctrine, target = s.actors[actor_id].doctrine, f"actors.{actor_id}.doctrine"
-    in_order = sorted(enumerate(s.events.values()), key=lambda ie: (s.when(ie[1]), ie[0]))
+    in_order = sorted(enumerate(s.events.values()), key=lambda ie: (when(ie[1]), ie[0]))
     for _, other in in_order:
         if other is event:
             break

@@ -325,7 +325,9 @@ def test_cli_failures_exit_1_and_are_listed(tmp_path):
     (["--dask-local", "0"], "--dask-local: got 0 (a number of workers, 1 or more)"),
     (["--workers", "-1"], "--workers: got -1 (0 to run in this process, or a positive number)"),
     (["--workers", "2", "--dask-local", "2", "--scheduler", "tcp://127.0.0.1:1"], "give one of them"),
-    (["--shard-runs", "0"], "--shard-runs/--shard-seconds: must be positive"),
+    (["--shard-runs", "0"], "argument --shard-runs: 0 is out of range (1 or more)"),
+    (["--shard-seconds", "nan"], "argument --shard-seconds: got nan (a finite number above 0)"),
+    (["--shard-seconds", "0"], "argument --shard-seconds: got 0 (a finite number above 0)"),
 ])
 def test_cli_bad_options_exit_2_and_write_nothing(tmp_path, options, message):
     spec = write_spec(tmp_path)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -10,6 +11,7 @@ import time
 import solara
 
 from sim.scenario import shipped_scenarios
+from sim.scenario.yamlio import excerpt
 from viz.components.controls import Controls
 from viz.components.eventlog import EventLogView
 from viz.components.exports import ExportsView
@@ -57,6 +59,9 @@ html { overflow-y: scroll; }  /* a scrollbar that comes and goes would re-lay ou
 .blocsim-worksheet pre { background: #f6f6f6; padding: 6px; overflow-x: auto; }
 .blocsim-panel-title { font-weight: 600; font-size: 15px; margin-bottom: 4px; display: block; }
 """
+
+
+log = logging.getLogger("blocsim.dashboard")
 
 
 def _scenario_names() -> list[str]:
@@ -146,6 +151,10 @@ def Dashboard():
 
     def on_scenario(name: str):
         set_playing(False)
+        if name not in _scenario_names() and name != os.environ.get(SCENARIO_ENV):  # only what the list offers
+            log.warning("refused a request for scenario %.80r (not in the list)", name)
+            refresh([f"scenario {excerpt(name)}: not one of the listed scenarios (pick one from the list)"])
+            return
         refresh(session.load_shipped(name))
 
     def on_upload(data: dict):

@@ -9,10 +9,12 @@ are off. The result runs in an air-gapped room.
 
 from __future__ import annotations
 
+import logging
 import os
 import warnings
 from pathlib import Path
 
+log = logging.getLogger("blocsim.dashboard")
 APP = Path(__file__).with_name("app.py")
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -44,6 +46,29 @@ def _enforce_offline() -> None:
     server_settings.telemetry.mixpanel_enable = False
 
 
+def _harden_static_files() -> None:
+    """A static-file URL that cannot name a file (a NUL byte, `..%00`) is a 404, logged,
+    instead of an unhandled ValueError (HTTP 500 and a traceback in the log)."""
+    from starlette.exceptions import HTTPException
+    from starlette.staticfiles import StaticFiles
+
+    original = StaticFiles.get_response
+    if getattr(original, "blocsim_hardened", False):
+        return
+
+    async def get_response(self, path: str, scope):
+        try:
+            if "\0" in path:
+                raise ValueError("embedded null byte")
+            return await original(self, path, scope)
+        except ValueError:
+            log.warning("refused a static-file request for a path that names no file: %.80r", scope.get("path"))
+            raise HTTPException(status_code=404) from None
+
+    get_response.blocsim_hardened = True
+    StaticFiles.get_response = get_response
+
+
 def serve(scenario: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
     """Run the dashboard server in this process until interrupted."""
     warnings.filterwarnings("ignore", message="Cookies with samesite=none")  # plain http on a LAN is intended
@@ -55,6 +80,7 @@ def serve(scenario: str | None = None, host: str = DEFAULT_HOST, port: int = DEF
     from solara.__main__ import cli  # imported after the environment is set
 
     _enforce_offline()
+    _harden_static_files()
 
     try:
         cli(solara_argv(host, port), standalone_mode=False)

@@ -31,7 +31,7 @@ from viz.layout import affinity_layout
 
 MAX_SEED = 2**32 - 1
 MAX_STEPS = 1200  # the scenario schema's own limit
-MAX_UPLOAD_BYTES = 2_000_000
+from sim.scenario.yamlio import MAX_FILE_BYTES as MAX_UPLOAD_BYTES  # the loader's own limit
 
 
 class _ActorTables:

@@ -17,7 +17,7 @@ def register_rule(cls: type["AlignmentRule"]) -> type["AlignmentRule"]:
 
 
 class RuleParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 @dataclass

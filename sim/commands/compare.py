@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sim.commands.argtypes import positive_int
+from sim.commands.argtypes import positive_int, seed
 from sim.commands.run import parse_sets
 from sim.alignment import RULES
 from sim.compare import DEFAULT_RULES, NONALIGNED, compare_rules
@@ -30,7 +30,7 @@ def register(sub) -> None:
     p.add_argument("--rules", metavar="RULE,RULE,...",
                    help=f"comma-separated alignment rules, the first is the reference "
                         f"(default: {','.join(DEFAULT_RULES)})")
-    p.add_argument("--seed", type=int, default=0, help="random seed, the same for every rule (default 0)")
+    p.add_argument("--seed", type=seed, default=0, help="random seed, the same for every rule (default 0)")
     p.add_argument("--steps", type=positive_int, help="months to run (default: the scenario's)")
     p.add_argument("--param", action="append", default=[], metavar="RULE.NAME=VALUE",
                    help="a rule parameter, e.g. --param balance_triad.p=0.3 (repeatable)")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.commands.argtypes import positive_int, whole_number
+from sim.commands.argtypes import folder, nonempty_name, positive_int, seed, whole_number
 from sim.commands.run import parse_sets
 from sim.errors import UserError
 from sim.exercises import EXERCISE_DIR, Exercise, exercises, find_exercise, run_watching
@@ -36,9 +36,9 @@ def register(sub) -> None:
     p.add_argument("--host", help="dashboard host (passed to blocsim dashboard)")
     p.add_argument("--port", type=whole_number(1, 65535), help="dashboard port (passed to blocsim dashboard)")
     headless = p.add_argument_group("with --no-dashboard")
-    headless.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    headless.add_argument("--seed", type=seed, default=0, help="random seed (default 0)")
     headless.add_argument("--steps", type=positive_int, help="months to run (default: the scenario's)")
-    headless.add_argument("--alignment", help="alignment rule to use instead of the scenario's")
+    headless.add_argument("--alignment", type=nonempty_name, help="alignment rule to use instead of the scenario's")
     headless.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                           help="override a scenario field, e.g. --set events.us_pullback.enabled=false")
     headless.add_argument("--watch", metavar="A-B,C-D",
@@ -50,7 +50,7 @@ def register(sub) -> None:
                           help="how many event-log sentences to print (default 15)")
     headless.add_argument("--find", metavar="TEXT",
                           help="print only event-log sentences containing TEXT (e.g. blocked, China)")
-    headless.add_argument("--out", type=Path, help="output folder (default runs/exercise-NAME-seedS)")
+    headless.add_argument("--out", type=folder, help="output folder (default runs/exercise-NAME-seedS)")
     p.set_defaults(func=run)
 
 
@@ -168,15 +168,19 @@ def run_headless(ex: Exercise, scenario_path: Path, args) -> int:
 
     from sim.alignment import RULES
     from sim.model import BlocModel
-    from sim.output import print_summary, write_outputs
-    from sim.scenario import load_scenario
+    from sim.output import prepare_output, print_summary, write_outputs
+    from sim.scenario import check_run_size, load_scenario
 
     overrides = parse_sets(args.set)
     scenario = load_scenario(scenario_path, overrides)
+    steps = args.steps or scenario.steps
+    check_run_size(scenario, steps, str(scenario_path))
+    out = args.out or Path("runs") / f"exercise-{ex.name}{'-' + scenario_path.stem if args.variant else ''}-seed{args.seed}"
+    prepare_output(out, where=f"--out {out}")  # an unwritable folder is refused before the run
     model = BlocModel(scenario, seed=args.seed, alignment=args.alignment)
     pairs = parse_pairs(args.watch, list(model.world.ids))
     actors = parse_actors(args.actor, list(model.world.ids))
-    checkpoints = run_watching(model, pairs, args.steps or scenario.steps)
+    checkpoints = run_watching(model, pairs, steps)
 
     c = Console()
     rule = RULES[model.rule_name]
@@ -186,9 +190,8 @@ def run_headless(ex: Exercise, scenario_path: Path, args) -> int:
     c.print(f"Alignment rule in force: [bold]{model.rule_name}[/] - {rule.title} ({rule.citation})",
             soft_wrap=True)
     c.print()
-    out = args.out or Path("runs") / f"exercise-{ex.name}{'-' + scenario_path.stem if args.variant else ''}-seed{args.seed}"
     summary = model.summary()
-    files = write_outputs(model, out, overrides=overrides, summary=summary)
+    files = write_outputs(model, out, overrides=overrides, summary=summary, where=f"--out {out}")
     print_summary(model, summary, files)
 
     if pairs:

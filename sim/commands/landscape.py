@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from sim.alignment.landscape import EXACT_LIMIT, analyze_landscape, scenario_inputs, world_inputs
-from sim.commands.argtypes import share, whole_number
+from sim.commands.argtypes import seed, share, whole_number
 from sim.errors import UserError
 from sim.scenario import load_scenario, resolve_path
 
@@ -28,7 +28,7 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--samples", type=whole_number(1), default=20000,
                    help="random starting configurations when sampling (default 20000)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the sampled starts (default 0)")
+    p.add_argument("--seed", type=seed, default=0, help="seed of the sampled starts (default 0)")
     p.add_argument("--regime-weight", type=share, default=None, metavar="W",
                    help="for propensities derived from the world: add W for alike regimes and take W "
                         "away for democracy/autocracy pairs (default: the scenario's landscape "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sim.errors import UserError
+
 
 def register(sub) -> None:
     p = sub.add_parser("reference", help="print the scenario reference (schema, doctrines, actions, rules)")
@@ -16,7 +18,11 @@ def run(args) -> int:
 
     text = render()
     if args.write:
-        args.write.write_text(text, encoding="utf-8")
+        try:
+            args.write.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"--write {args.write}: cannot write: {exc.strerror or exc} "
+                            "(a file path in a folder you can write to)") from None
         print(f"wrote {args.write}")
     else:
         print(text, end="")

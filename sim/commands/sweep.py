@@ -8,6 +8,7 @@ import json
 import signal
 import sys
 
+from sim.commands.argtypes import positive_number, whole_number
 from sim.errors import UserError
 
 NAME = "sweep"
@@ -27,9 +28,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--dask-local", type=int, metavar="N", help="run on a local Dask cluster of N workers")
     p.add_argument("--retry-failed", action="store_true", help="rerun runs that failed in an earlier session")
     p.add_argument("--no-progress", action="store_true", help="no progress bar (the totals line still prints)")
-    p.add_argument("--shard-runs", type=int, default=500, metavar="N",
+    p.add_argument("--shard-runs", type=whole_number(1), default=500, metavar="N",
                    help="write a results shard every N finished runs (default 500)")
-    p.add_argument("--shard-seconds", type=float, default=10.0, metavar="S",
+    p.add_argument("--shard-seconds", type=positive_number, default=10.0, metavar="S",
                    help="... or every S seconds, whichever comes first (default 10)")
     p.add_argument("--check", action="store_true", help="check the spec and print the plan size, run nothing")
     # a model other than blocsim (module:function taking a RunTask); for tests and benchmarks
@@ -60,8 +61,6 @@ def run(args) -> int:
     from sim.sweep.session import run_sweep
     from sim.sweep.spec import load_spec
 
-    if args.shard_runs < 1 or args.shard_seconds <= 0:
-        raise UserError("--shard-runs/--shard-seconds: must be positive (e.g. 500 and 10)")
     if args.scheduler and args.dask_local is not None:
         raise UserError("--scheduler and --dask-local: give one of them (a cluster address, "
                         "or a number of local Dask workers)")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -11,15 +13,20 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from sim.errors import UserError
-from sim.scenario.schema import MONTH, Scenario
-from sim.scenario.yamlio import Tracked, load_with_extends, parse_yaml
+from sim.scenario.schema import ITEMS, MONTH, Scenario
+from sim.scenario.yamlio import (SHIPPED_DIR, Tracked, excerpt, load_with_extends, merge, parse_yaml,
+                                 shipped_names, shipped_path)
 
 __all__ = ["Scenario", "ScenarioTemplate", "load_scenario", "parse_scenario", "validate_tracked", "resolve_path",
            "shipped_scenarios", "value_at", "scenario_from_dict", "parse_assignment", "MISSING", "did_you_mean", "unknown", "SCENARIO_DIR",
            "DEFAULT_SCENARIO", "describe_validation_error"]
 
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIO_DIR = SHIPPED_DIR
 DEFAULT_SCENARIO = "feb2022_baseline"
+MAX_ACTORS = 500
+"""Most actors a scenario may hold: the model keeps several actor x actor matrices."""
+MAX_ACTOR_MONTHS = 200_000
+"""Most actors x months in one run (e.g. 500 actors for 400 months, 166 for 1,200)."""
 
 
 @dataclass(frozen=True)
@@ -57,19 +64,31 @@ class ScenarioTemplate:
         self._base: Scenario | None = None
 
     @classmethod
-    def from_text(cls, text: str, file: str = "<upload>") -> "ScenarioTemplate":
-        """A template from scenario text (an upload); `extends:` names a shipped scenario."""
+    def from_upload(cls, text: str, file: str = "<upload>") -> "ScenarioTemplate":
+        """A template from uploaded scenario text. Its `extends:` may name only a shipped scenario,
+        by name (`extends: feb2022_baseline`): never a path, so an upload reads no other file."""
         tracked = parse_yaml(text, file)
         if isinstance(tracked.data, dict) and "extends" in tracked.data:
-            from sim.scenario.yamlio import merge
             parent = tracked.data.pop("extends")
-            parent_path = SCENARIO_DIR / str(parent)
-            if not parent_path.exists():
-                raise UserError(tracked.message(("extends",), f"no shipped scenario {parent} "
-                                                "(the file name of a shipped scenario)"))
-            tracked = merge(load_with_extends(parent_path), tracked)
+            target = shipped_path(parent) if isinstance(parent, str) and not set("/\\\0") & set(parent) else None
+            if target is None:
+                raise UserError(tracked.message(("extends",), f"got {excerpt(parent)}: an uploaded scenario may "
+                                                f"extend only a shipped scenario, by name "
+                                                f"(one of: {', '.join(shipped_names())})"))
+            tracked = merge(load_with_extends(target), tracked)
         template = cls.__new__(cls)
         template.path, template.tracked, template._base = Path(file), tracked, None
+        return template
+
+    @classmethod
+    def from_text(cls, text: str, file: str) -> ScenarioTemplate:
+        """A template of a self-contained scenario text (its `extends:` already merged in);
+        it reads no file."""
+        template = cls.__new__(cls)
+        template.path, template._base = Path(file), None
+        template.tracked = parse_yaml(text, file)
+        if isinstance(template.tracked.data, dict) and "extends" in template.tracked.data:
+            raise UserError(template.tracked.message(("extends",), "a merged scenario text extends nothing"))
         return template
 
     def build(self, overrides: dict[str, Any] | None = None) -> Scenario:
@@ -111,28 +130,48 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
 
 
 def parse_scenario(text: str, file: str = "<upload>", overrides: dict[str, Any] | None = None) -> Scenario:
-    """Validate scenario text (an upload), with overrides; `extends:` names a shipped scenario."""
-    return ScenarioTemplate.from_text(text, file).build(overrides)
+    """Validate scenario text (an upload), with overrides; its `extends:` may name only a shipped
+    scenario, by name (`ScenarioTemplate.from_upload`)."""
+    return ScenarioTemplate.from_upload(text, file).build(overrides)
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
-    """`dotted.path = value` -> (path, value), the value read as YAML (a number, true/false, text or a
-    list). ValueError says what is wrong, for the caller to place (a flag, an overrides line)."""
-    import yaml
-
+    """`dotted.path = value` -> (path, value), the value read as YAML within the loader's limits (a
+    number, true/false, text or a list; no tags). ValueError says what is wrong, for the caller to
+    place (a flag, an overrides line)."""
     path, eq, value = str(text).partition("=")
     path = path.strip()
     if not eq or not path or " " in path:
         raise ValueError("expected PATH=VALUE, e.g. actors.CHN.reputation_concern=0.2")
+    if not value.strip():
+        return path, None
     try:
-        return path, yaml.safe_load(value.strip())
-    except yaml.YAMLError:
-        raise ValueError(f"cannot read the value {value.strip()!r} (a number, true/false or text)") from None
+        return path, parse_yaml(value.strip(), path).data
+    except UserError as exc:  # a value has no file and one line: say the problem only
+        raise ValueError("; ".join(m.replace(f"{path}:1: (top level): ", "").replace(f"{path}:1: ", "")
+                                   for m in exc.messages)) from None
 
 
 def scenario_from_dict(data: Any, file: str = "<data>") -> Scenario:
     """Validate a scenario held as data (a saved run's `scenario`), with every check of a file."""
     return _validate(Tracked(copy.deepcopy(data), {}, file))
+
+
+def run_size_problem(n_actors: int, steps: Any) -> str | None:
+    """Why a run of this many actors and months is refused (too much memory), or None."""
+    if n_actors > MAX_ACTORS:
+        return f"{n_actors:,} actors (at most {MAX_ACTORS:,}, the limit for one scenario)"
+    if isinstance(steps, int) and n_actors * steps > MAX_ACTOR_MONTHS:
+        return (f"{n_actors:,} actors x {steps:,} months = {n_actors * steps:,} actor-months "
+                f"(at most {MAX_ACTOR_MONTHS:,} in one run; fewer months or actors)")
+    return None
+
+
+def check_run_size(scenario: Scenario, steps: int, where: str) -> None:
+    """Refuse, before it starts, a run too large for memory (`where` names the file or flag)."""
+    problem = run_size_problem(len(scenario.actors), steps)
+    if problem:
+        raise UserError(f"{where}: {problem}")
 
 
 def apply_overrides(tracked: Tracked, overrides: dict[str, Any]) -> None:
@@ -143,6 +182,9 @@ def apply_overrides(tracked: Tracked, overrides: dict[str, Any]) -> None:
     """
     errors = []
     for dotted, value in overrides.items():
+        if _non_finite(value):
+            errors.append(f"override {dotted}: got {excerpt(value)} (a finite number)")
+            continue
         parts = str(dotted).split(".")
         node: Any = tracked.data
         for depth, part in enumerate(parts):
@@ -171,6 +213,17 @@ def apply_overrides(tracked: Tracked, overrides: dict[str, Any]) -> None:
         raise UserError(errors)
 
 
+def _non_finite(value: Any) -> bool:
+    """Whether a value (or anything inside it) is NaN or infinite: every number is finite."""
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_non_finite(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_non_finite(v) for v in value)
+    return False
+
+
 def _optional_section(path: list[str]) -> bool:
     """Sections a file may leave out and an override may still reach (`un.against_above`,
     `alignment.params.eta_triad`); ids (actors, events...) are never created by an override."""
@@ -178,7 +231,33 @@ def _optional_section(path: list[str]) -> bool:
 
 
 def _validate(tracked: Tracked) -> Scenario:
-    return validate_tracked(tracked, Scenario, "name: ..., actors: ...", check_references)
+    data = tracked.data
+    if isinstance(data, dict) and isinstance(data.get("actors"), dict):
+        steps = data.get("steps", Scenario.model_fields["steps"].default)
+        problem = run_size_problem(len(data["actors"]), steps)
+        if problem:  # refused before validation builds thousands of objects
+            raise UserError(tracked.message(("actors",) if len(data["actors"]) > MAX_ACTORS else ("steps",),
+                                            problem))
+    return validate_tracked(tracked, Scenario, "name: ..., actors: ...",
+                            lambda s: check_references(s) + check_sides(s))
+
+
+def check_sides(s: Scenario) -> list[tuple[tuple, str]]:
+    """An actor is on one side only: of a vote's record, and of the two poles."""
+    out: list[tuple[tuple, str]] = []
+    for vid, v in s.votes.items():
+        first: dict[str, str] = {}
+        for side, members in v.record.items():
+            for i, a in enumerate(members):
+                if a in first and first[a] != side:
+                    out.append((("votes", vid, "record", side, i),
+                                f"'{a}' is also listed under {first[a]} (one side per actor)"))
+                first.setdefault(a, side)
+    both = [a for a in s.poles.get("west", []) if a in s.poles.get("east", [])]
+    for a in dict.fromkeys(both):
+        out.append((("poles", "east", s.poles["east"].index(a)),
+                    f"'{a}' also leads the west pole (a leader of one pole only)"))
+    return out
 
 
 def validate_tracked(tracked: Tracked, model: type[BaseModel], shape: str, checks=None) -> Any:
@@ -188,11 +267,19 @@ def validate_tracked(tracked: Tracked, model: type[BaseModel], shape: str, check
     try:
         obj = model.model_validate(tracked.data)
     except ValidationError as exc:
-        raise UserError(describe_validation_error(exc, tracked, model)) from None
+        raise UserError(_clip_quotes(describe_validation_error(exc, tracked, model))) from None
     problems = checks(obj) if checks else []
     if problems:
-        raise UserError([tracked.message(path, msg) for path, msg in problems])
+        raise UserError(_clip_quotes([tracked.message(path, msg) for path, msg in problems]))
     return obj
+
+
+_LONG_QUOTE = re.compile(r"'[^'\n]{100,}'|\"[^\"\n]{100,}\"")
+
+
+def _clip_quotes(messages: list[str]) -> list[str]:
+    """Messages quote at most an excerpt of a value: a long quoted value is cut."""
+    return [_LONG_QUOTE.sub(lambda m: excerpt(m.group()[1:-1]), m) for m in messages]
 
 
 # ---------------------------------------------------------------- error messages

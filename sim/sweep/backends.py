@@ -19,6 +19,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from sim.errors import UserError
+from sim.sweep import lifeline
 
 
 class InlineExecutor(Executor):
@@ -56,9 +57,12 @@ def cpu_count() -> int:
 def _process_pool(workers: int) -> ProcessPoolExecutor:
     # forkserver: children fork from a clean server that has imported the simulation once,
     # never from this process with its threads (progress display, Dask).
+    # Both levels of helpers die with the sweep (see sim/sweep/lifeline.py).
+    os.environ[lifeline.SWEEP_PID] = str(os.getpid())
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["sim.sweep.worker", "sim.runner"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    ctx.set_forkserver_preload(["sim.sweep.lifeline", "sim.sweep.worker", "sim.runner"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                               initializer=lifeline.worker_started, initargs=(os.getpid(),))
 
 
 @contextlib.contextmanager

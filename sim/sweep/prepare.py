@@ -29,40 +29,23 @@ def _inner(exc: UserError) -> str:
     return "; ".join(_OVERRIDE_PREFIX.sub("", m) for m in exc.messages)
 
 
-def scenario_chain(path: Path) -> list[Path]:
-    """The scenario file and the files it extends, nearest first."""
-    from sim.scenario.yamlio import read_yaml
-
-    chain, seen = [], set()
-    current: Path | None = Path(path)
-    while current is not None and current.resolve() not in seen and current.exists():
-        seen.add(current.resolve())
-        chain.append(current)
-        try:
-            data = read_yaml(current).data
-        except UserError:
-            break
-        parent = data.get("extends") if isinstance(data, dict) else None
-        current = current.parent / parent if isinstance(parent, str) else None
-    return chain
-
-
 def scenario_ref(loaded: LoadedSpec, i: int) -> tuple[ScenarioRef, list[dict]]:
     """Scenario i merged into one self-contained text (its `extends:` resolved), plus
     the hash of every file that went into it."""
-    from sim.scenario.yamlio import load_with_extends
+    from sim.scenario.yamlio import load_with_extends, parse_yaml
 
     path = loaded.scenario_path(i)
     try:
-        data = load_with_extends(path).data
+        tracked = load_with_extends(path)
+        text = yaml.safe_dump(tracked.data, sort_keys=False, allow_unicode=True)
+        parse_yaml(text, f"{path} (merged with what it extends)")  # the workers' copy keeps the limits too
     except UserError as exc:
         raise UserError([loaded.message(("scenarios", i), f"does not load: {m}")
                          for m in exc.messages]) from None
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     label = Path(loaded.spec.scenarios[i]).stem
     ref = ScenarioRef(label, str(path.resolve()), hashlib.sha256(text.encode()).hexdigest(), text)
     files = [{"path": str(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
-             for p in scenario_chain(path)]
+             for p in tracked.files]  # the file, then each file it extends
     return ref, files
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from sim.sweep.plan import Plan
 from sim.sweep.prepare import prepare
 from sim.sweep.progress import SweepProgress, Totals
 from sim.sweep.spec import LoadedSpec, load_spec
-from sim.sweep.store import ResultStore
+from sim.sweep.store import DESIGN, PLAN, ResultStore
 from sim.sweep.worker import run_blocsim
 
 PLAN_BATCH = 10_000
@@ -70,12 +71,14 @@ def run_sweep(spec: str | Path | LoadedSpec, out: str | Path, *, workers: int | 
         if not resumed:
             store.write_manifest(manifest)
         store.prepare()
-        if not (store.out / "plan.parquet").exists():
+        table = _design_table(plan)
+        if not store.check_table(PLAN, rows=plan.n_runs):
             batches, schema = _plan_batches(plan, types)
             store.write_plan(batches, schema)
-            table = _design_table(plan)
-            if table is not None:
-                store.write_design(table)
+        if table is not None and not store.check_table(DESIGN, rows=table.num_rows):
+            store.write_design(table)
+        for note in store.notes:
+            print(f"sweep {out}: {note}", file=sys.stderr)
         try:
             with SweepProgress(totals, enabled=show_progress) as progress:
                 run_plan(plan, store, backend, run_fn, progress, param_types=types,

@@ -9,7 +9,10 @@ Layout of `--out DIR`::
     series/part-000001.parquet   kept series rows of the same runs (optional)
 
 A shard is written to a temporary file, fsynced, and renamed into place, so a shard
-either exists whole or not at all. A run is done once its row is in a `runs/` shard;
+either exists whole or not at all. A file damaged anyway (a full disk, a copy cut short)
+is found on resume: an unreadable shard, with its partner, is moved to `quarantine/` and
+its runs are run again; an unreadable plan or design is moved there and rewritten; an
+unreadable manifest is recovered from `manifest.previous.json`, the copy each write keeps. A run is done once its row is in a `runs/` shard;
 series shards are written first and count only when their `runs/` partner exists, so a
 kill between the two leaves nothing half-recorded. If a run appears in several shards
 (only with `--retry-failed`), the newest shard wins.
@@ -29,6 +32,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 MANIFEST = "manifest.json"
+PREVIOUS_MANIFEST = "manifest.previous.json"
+QUARANTINE = "quarantine"
 PLAN = "plan.parquet"
 DESIGN = "design.parquet"
 RUNS = "runs"
@@ -123,6 +128,27 @@ def series_to_table(blocks: list[dict[str, list]]) -> pa.Table:
     return pa.table(arrays, names=list(names))
 
 
+def _read_json(path: Path) -> dict:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    return data
+
+
+def _unreadable(path: Path, columns: tuple[str, ...] = (), rows: int | None = None) -> str | None:
+    """Why a Parquet file cannot be used (read whole: a truncated file fails here), or None."""
+    try:
+        table = pq.read_table(path)
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        return f"unreadable ({str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__})"
+    missing = [c for c in columns if c not in table.column_names]
+    if missing:
+        return f"unreadable (no column {missing[0]})"
+    if rows is not None and table.num_rows != rows:
+        return f"incomplete ({table.num_rows} of {rows} rows)"
+    return None
+
+
 def _parts(folder: Path) -> list[tuple[int, Path]]:
     if not folder.is_dir():
         return []
@@ -142,26 +168,89 @@ class ResultStore:
         self.runs_dir = self.out / RUNS
         self.series_dir = self.out / SERIES
         self._next = 1
+        self.notes: list[str] = []  # what was found damaged and done about it, for the user
 
     # ------------------------------------------------------------ set-up and resume
     def exists(self) -> bool:
-        return (self.out / MANIFEST).exists()
+        return (self.out / MANIFEST).exists() or (self.out / PREVIOUS_MANIFEST).exists()
 
     def read_manifest(self) -> dict:
-        return json.loads((self.out / MANIFEST).read_text(encoding="utf-8"))
+        """The manifest; if it is unreadable, the previous copy (then written back, and said so)."""
+        path = self.out / MANIFEST
+        try:
+            return _read_json(path)
+        except (OSError, ValueError) as exc:
+            try:
+                manifest = _read_json(self.out / PREVIOUS_MANIFEST)
+            except (OSError, ValueError):
+                raise exc from None
+        if path.exists():
+            self.quarantine(path, "unreadable", rerun=False)
+        write_atomic_bytes(path, json.dumps(manifest, indent=2, default=str).encode())
+        self.notes.append(f"{MANIFEST}: recovered from {PREVIOUS_MANIFEST}")
+        return manifest
 
     def write_manifest(self, manifest: dict) -> None:
+        """Replace the manifest whole, keeping the one it replaces as manifest.previous.json."""
         self.out.mkdir(parents=True, exist_ok=True)
+        path = self.out / MANIFEST
+        try:
+            old = path.read_bytes()
+            json.loads(old)
+        except (OSError, ValueError):
+            old = None
+        if old is not None:
+            write_atomic_bytes(self.out / PREVIOUS_MANIFEST, old)
         text = json.dumps(manifest, indent=2, sort_keys=False, default=str)
-        write_atomic_bytes(self.out / MANIFEST, text.encode())
+        write_atomic_bytes(path, text.encode())
+
+    def quarantine(self, path: Path, reason: str, rerun: bool = True) -> None:
+        """Move a damaged file to quarantine/ (never delete it) and note it for the user."""
+        folder = self.out / QUARANTINE
+        folder.mkdir(exist_ok=True)
+        stem = path.relative_to(self.out).as_posix().replace("/", "-")
+        dest, k = folder / stem, 1
+        while dest.exists():
+            dest, k = folder / f"{stem}.{k}", k + 1
+        os.replace(path, dest)
+        then = "; its runs will run again" if rerun else ""
+        self.notes.append(f"{path.relative_to(self.out).as_posix()}: {reason}; moved to "
+                          f"{dest.relative_to(self.out).as_posix()}{then}")
+
+    def check_table(self, name: str, rows: int | None = None) -> bool:
+        """Whether plan.parquet or design.parquet is whole (quarantined if not); False if absent."""
+        path = self.out / name
+        if not path.exists():
+            return False
+        problem = _unreadable(path, rows=rows)
+        if problem:
+            self.quarantine(path, problem, rerun=False)
+            return False
+        return True
 
     def prepare(self) -> None:
-        """Create folders, drop temp files and orphaned series shards of a killed session."""
+        """Create folders; drop temp files and orphaned series shards of a killed session;
+        quarantine unreadable shards (with their partner), so their runs run again."""
         self.runs_dir.mkdir(parents=True, exist_ok=True)
         self.series_dir.mkdir(parents=True, exist_ok=True)
         for folder in (self.out, self.runs_dir, self.series_dir):
             for p in folder.glob(".*.tmp"):
                 p.unlink(missing_ok=True)
+        runs = dict(_parts(self.runs_dir))
+        series = dict(_parts(self.series_dir))
+        for n, path in runs.items():
+            problem = _unreadable(path, columns=("run_id", "status"))
+            partner = series.get(n)
+            if problem is None and partner is not None:
+                partner_problem = _unreadable(partner, columns=("run_id",))
+                if partner_problem:
+                    self.quarantine(partner, partner_problem)
+                    problem = "its series shard is damaged"
+                partner = None
+            if problem:
+                self.quarantine(path, problem)
+            if problem and partner is not None:
+                self.quarantine(partner, "its runs shard is damaged")
         runs = {n for n, _ in _parts(self.runs_dir)}
         for n, p in _parts(self.series_dir):
             if n not in runs:

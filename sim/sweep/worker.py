@@ -9,13 +9,12 @@ never stops a sweep. `run_blocsim` is the run function for blocsim scenarios.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import math
-import os
-import tempfile
+import numbers
 import time
 import traceback
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sim.scenario import ScenarioTemplate
@@ -37,30 +36,26 @@ class RunResult:
         return self.row["status"] == "ok"
 
 
-def scenario_file(ref: ScenarioRef) -> str:
-    """A local file holding the scenario exactly as recorded in the manifest.
-
-    The merged scenario text travels with the task, so a worker on another machine needs
-    no shared files; it is written once per worker machine, named by its hash.
-    """
-    folder = Path(tempfile.gettempdir()) / "blocsim-sweep-scenarios"
-    path = folder / f"{ref.sha256[:32]}.yaml"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{path.name}.{os.getpid()}.tmp"
-        tmp.write_text(ref.text, encoding="utf-8")
-        os.replace(tmp, path)
-    return str(path)
-
-
 _TEMPLATES: dict[str, ScenarioTemplate] = {}
 
 
+class ScenarioMismatch(RuntimeError):
+    """A task's scenario text does not hash to the value the manifest recorded."""
+
+
 def build_scenario(ref: ScenarioRef, overrides: dict[str, Any]) -> Any:
-    """The task's scenario with overrides, from a per-process template of its file."""
+    """The task's scenario with overrides, from a per-process template of its text.
+
+    The merged scenario text travels with the task (a worker on another machine needs no
+    shared files) and is checked against its recorded hash before it is parsed; nothing is
+    cached on disk, so no other user of the machine can change what a sweep runs.
+    """
     template = _TEMPLATES.get(ref.sha256)
     if template is None:
-        template = _TEMPLATES[ref.sha256] = ScenarioTemplate(scenario_file(ref))
+        if hashlib.sha256(ref.text.encode()).hexdigest() != ref.sha256:
+            raise ScenarioMismatch(f"the scenario text of {ref.label} does not match its recorded hash "
+                                   f"{ref.sha256[:12]}")
+        template = _TEMPLATES[ref.sha256] = ScenarioTemplate.from_text(ref.text, f"{ref.path} (merged)")
     return template.build(overrides)
 
 
@@ -92,6 +87,10 @@ def _scalar(v: Any) -> Any:
         return float(v)
     except (TypeError, ValueError):
         return str(v)
+
+
+def _non_finite(v: Any) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, numbers.Integral) and not math.isfinite(v)
 
 
 def outcome_column(name: str, params: dict) -> str:
@@ -131,6 +130,10 @@ def execute(run_fn: Any, task: RunTask) -> RunResult:
     try:
         raw, frame = run_fn(task)
         names = [str(k) for k in raw]
+        infinite = [n for n in names if _non_finite(raw[n])]
+        if infinite:  # the invariant of every run: its numbers are finite (None is a missing value)
+            raise ArithmeticError(f"outcomes that are not finite: {', '.join(infinite[:5])}"
+                                  + (f" and {len(infinite) - 5} more" if len(infinite) > 5 else ""))
         for name in select(names, task.final):
             row[outcome_column(name, task.params)] = _scalar(raw[name])
         series = _series_rows(task, frame)

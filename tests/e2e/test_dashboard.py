@@ -480,3 +480,57 @@ def test_back_replays_to_the_month_before_and_forward_again_is_the_same_run(dash
     wait_step(page, 10)
     assert page.locator(".blocsim-log-count").inner_text() == count
     assert page.locator(".blocsim-blocs").inner_text() == blocs
+
+
+def test_hostile_uploads_read_no_server_file_and_are_refused_within_limits(
+        dashboard_url, new_page, tmp_path, dashboard):
+    """An upload may extend only a shipped scenario by name; limits refuse a billion laughs."""
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("name: TOPSECRET-4471\ndescription: not for the room\nactors: {}\n")
+    page = open_dashboard(new_page, dashboard_url)
+    errors = page.locator(".blocsim-errors")
+    shown = {}
+    for label, target in (("absolute", str(secret)), ("dotdot", f"../../../../../..{secret}"),
+                          ("missing", str(tmp_path / "nothing-here.yaml")), ("folder", "sweeps/x.yaml")):
+        upload = tmp_path / f"{label}.yaml"
+        upload.write_text(f"extends: {target}\nname: Hostile {label}\n")
+        page.locator("input[data-upload=scenario]").set_input_files(str(upload))
+        page.wait_for_function("(n) => (document.querySelector('.blocsim-errors') || {innerText: ''})"
+                               ".innerText.includes(n)", arg=f"{label}.yaml")
+        text = errors.inner_text()
+        assert "TOPSECRET" not in text and "not for the room" not in text
+        assert "may extend only a shipped scenario, by name" in text, text
+        shown[label] = text.split("may extend only", 1)[1]
+    # the same words whether or not the path exists: nothing is revealed about the server's files
+    assert shown["absolute"] == shown["missing"]
+    assert "Feb 2022" in page.locator(".blocsim-scn").inner_text(), "the current run must stay loaded"
+    laughs = tmp_path / "laughs.yaml"
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    laughs.write_text("\n".join(lines) + "\n")
+    page.locator("input[data-upload=scenario]").set_input_files(str(laughs))
+    page.wait_for_function("() => document.querySelector('.blocsim-errors').innerText.includes('laughs.yaml')")
+    assert "more than 100,000 values" in errors.inner_text()
+    infinite = tmp_path / "infinite.yaml"
+    infinite.write_text("extends: teaching_islands\nname: Infinite\nactors:\n  AUR: {economy: .inf}\n")
+    page.locator("input[data-upload=scenario]").set_input_files(str(infinite))
+    page.wait_for_function("() => document.querySelector('.blocsim-errors').innerText.includes('infinite.yaml:4')")
+    assert "a finite number" in errors.inner_text()
+    good = tmp_path / "by_name.yaml"
+    good.write_text("extends: teaching_islands\nname: Named parent\ndescription: by name\nsteps: 5\n")
+    page.locator("input[data-upload=scenario]").set_input_files(str(good))
+    page.wait_for_function("() => document.querySelector('.blocsim-scn').innerText.includes('Named parent')")
+    assert dashboard.proc.poll() is None, "the server died"
+    assert "Traceback" not in dashboard.log_text()
+
+
+@pytest.mark.parametrize("path", ["static/..%00/x", "static/%00", "_solara/cdn/..%00/x"])
+def test_a_static_url_that_names_no_file_is_a_404_not_a_server_error(dashboard, path):
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(dashboard.url + path, timeout=30)
+    assert info.value.code == 404
+    assert "Traceback" not in dashboard.log_text()
+    assert "refused a static-file request" in dashboard.log_text(), "refusals are logged"

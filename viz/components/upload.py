@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import solara
 
-MAX_UPLOAD_BYTES = 2_000_000
+from sim.scenario.yamlio import MAX_FILE_BYTES as MAX_UPLOAD_BYTES  # the loader's own limit
 
 
 @solara.component_vue("upload.vue")
