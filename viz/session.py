@@ -90,6 +90,8 @@ class Frame(_ActorTables):
     scheduled: list[dict]       # the scenario's events: id, description, when, enabled
     vote_schedule: list[dict]   # the scenario's UN votes: id, title, body, when (step), date
     overrides: dict = field(default_factory=dict)  # the run's --set values: path -> value
+    poles: dict = field(default_factory=dict)      # the scenario's poles: side -> leader ids
+    months: list = field(default_factory=list)     # month of each step 0..steps ("2022-02")
     pinned: "Pinned | None" = None
 
     @property
@@ -434,6 +436,8 @@ class Session:
             vote_schedule=[{"id": vid, "title": v.title, "body": v.body, "when": scn.when(v),
                             "date": scn.step_to_month(scn.when(v))} for vid, v in scn.votes.items()],
             pinned=self.pinned, overrides=dict(self.settings.overrides),
+            poles={k: list(v) for k, v in scn.poles.items()},
+            months=[scn.step_to_month(k) for k in range(scn.steps + 1)],
         )
 
     def _collect_events(self) -> None:

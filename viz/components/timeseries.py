@@ -45,7 +45,7 @@ def indicators(f: Frame) -> list[Indicator]:
         out.append(Indicator(f"series:{col}", _pretty(col), "run"))
     for var, label in (("lean", "lean"), ("pressure", "sanction pressure")):
         if var in f.agent_series.columns:
-            out += [Indicator(f"actor:{var}:{a}", f"{label}: {a}", label) for a in f.ids]
+            out += [Indicator(f"actor:{var}:{a}", f"{label}: {f.name_of(a)}", label) for a in f.ids]
     return out
 
 
@@ -69,9 +69,14 @@ def _clean(v) -> float | None:
     return round(v, 5) if np.isfinite(v) else None
 
 
+DIRECT_LABELS = 5  # more lines than this: each is labelled at its end instead of in a legend that would page
+
+
 def line_option(lines: list[dict], steps: int, y_name: str = "", log: bool = False,
                 y_range: tuple[float, float] | None = None) -> dict:
-    """A line chart over steps 0..``steps``. Each line: name, x, y, colour, dashed."""
+    """A line chart over steps 0..``steps``. Each line: name, x, y, colour, dashed, and an optional
+    short ``label`` written at the line's end when the lines are too many for a legend."""
+    direct = len(lines) > DIRECT_LABELS
     series = []
     for ln in lines:
         ys = [None if (y is None or (log and y <= 0)) else y for y in ln["y"]]
@@ -80,6 +85,9 @@ def line_option(lines: list[dict], steps: int, y_name: str = "", log: bool = Fal
             "showSymbol": len(ys) <= 3, "symbolSize": 5, "connectNulls": False,
             "lineStyle": {"width": 2, "type": "dashed" if ln.get("dashed") else "solid", "color": ln["colour"]},
             "itemStyle": {"color": ln["colour"]},
+            **({"endLabel": {"show": True, "formatter": ln.get("label", ln["name"]), "color": ln["colour"],
+                             "fontSize": 10, "distance": 3},
+                "labelLayout": {"moveOverlap": "shiftY"}} if direct else {}),
         })
     y_axis = {"type": "log" if log else "value", "name": y_name, "nameTextStyle": {"align": "left"},
               "scale": not log}
@@ -88,8 +96,9 @@ def line_option(lines: list[dict], steps: int, y_name: str = "", log: bool = Fal
     return {
         "animation": False,
         "tooltip": {"trigger": "axis", "confine": True},
-        "legend": {"type": "scroll", "top": 0, "textStyle": {"fontSize": 11}},
-        "grid": {"left": 55, "right": 20, "top": 48, "bottom": 30},
+        "legend": {"show": not direct, "top": 0, "textStyle": {"fontSize": 11}},
+        "grid": {"left": 10, "right": 52 if direct else 24, "top": 48 if not direct else 28, "bottom": 24,
+                 "containLabel": True},
         "xAxis": {"type": "value", "min": 0, "max": max(int(steps), 1), "name": "step", "minInterval": 1,
                   "nameLocation": "end", "nameGap": 5},
         "yAxis": y_axis,
@@ -109,8 +118,7 @@ def _actor_lines(f: Frame, var: str, actors: list[str]) -> list[dict]:
     lines = []
     for a in actors:
         x, y = values(f, f"actor:{var}:{a}")
-        i = f.ids.index(a)
-        lines.append({"name": a, "x": x, "y": y, "colour": theme.bloc_colour(int(f.bloc[i]))})
+        lines.append({"name": f.name_of(a), "label": a, "x": x, "y": y, "colour": theme.actor_colour(a, f.ids)})
     return lines
 
 
@@ -149,7 +157,8 @@ def compare_option(f: Frame, keys: list[str]) -> dict:
     labels = {i.key: i.label for i in indicators(f)}
     lines = []
     for n, key in enumerate(keys[:MAX_LINES]):
-        colour = theme.series_colour(n)
+        actor = key.rpartition(":")[2] if key.startswith("actor:") else None
+        colour = theme.actor_colour(actor, f.ids) if actor else theme.series_colour(n)
         x, y = values(f, key)
         lines.append({"name": f"{labels.get(key, key)} (this run)", "x": x, "y": y, "colour": colour})
         if f.pinned is not None:
