@@ -70,6 +70,7 @@ def _clean(v) -> float | None:
 
 
 DIRECT_LABELS = 5  # more lines than this: each is labelled at its end instead of in a legend that would page
+PLOT_PX = 190      # the plotting area's height in a standard chart (260px less margins), for end labels
 
 
 def line_option(lines: list[dict], steps: int, y_name: str = "", log: bool = False,
@@ -77,8 +78,9 @@ def line_option(lines: list[dict], steps: int, y_name: str = "", log: bool = Fal
     """A line chart over steps 0..``steps``. Each line: name, x, y, colour, dashed, and an optional
     short ``label`` written at the line's end when the lines are too many for a legend."""
     direct = len(lines) > DIRECT_LABELS
+    nudges = _label_nudges([ln["y"] for ln in lines], y_range) if direct and y_range else [0.0] * len(lines)
     series = []
-    for ln in lines:
+    for ln, nudge in zip(lines, nudges):
         ys = [None if (y is None or (log and y <= 0)) else y for y in ln["y"]]
         series.append({
             "type": "line", "name": ln["name"], "data": [[x, y] for x, y in zip(ln["x"], ys)],
@@ -86,7 +88,7 @@ def line_option(lines: list[dict], steps: int, y_name: str = "", log: bool = Fal
             "lineStyle": {"width": 2, "type": "dashed" if ln.get("dashed") else "solid", "color": ln["colour"]},
             "itemStyle": {"color": ln["colour"]},
             **({"endLabel": {"show": True, "formatter": ln.get("label", ln["name"]), "color": ln["colour"],
-                             "fontSize": 10, "distance": 3},
+                             "fontSize": 10, "distance": 3, "offset": [0, nudge]},
                 "labelLayout": {"moveOverlap": "shiftY"}} if direct else {}),
         })
     y_axis = {"type": "log" if log else "value", "name": y_name, "nameTextStyle": {"align": "left"},
@@ -97,13 +99,35 @@ def line_option(lines: list[dict], steps: int, y_name: str = "", log: bool = Fal
         "animation": False,
         "tooltip": {"trigger": "axis", "confine": True},
         "legend": {"show": not direct, "top": 0, "textStyle": {"fontSize": 11}},
-        "grid": {"left": 10, "right": 52 if direct else 24, "top": 48 if not direct else 28, "bottom": 24,
+        "grid": {"left": 10, "right": 52 if direct else 24, "top": 48 if not direct else 28, "bottom": 26,
                  "containLabel": True},
         "xAxis": {"type": "value", "min": 0, "max": max(int(steps), 1), "name": "step", "minInterval": 1,
-                  "nameLocation": "end", "nameGap": 5},
+                  "nameLocation": "middle", "nameGap": 22},
         "yAxis": y_axis,
         "series": series,
     }
+
+
+def _label_nudges(ys: list[list[float | None]], y_range: tuple[float, float], plot_px: float = PLOT_PX,
+                  gap_px: float = 11.0) -> list[float]:
+    """Vertical pixel offsets for end labels so that labels of lines ending close together stack
+    one under the other instead of overprinting (lines keep their place; only labels move)."""
+    low, high = y_range
+    last = [next((v for v in reversed(y) if v is not None), None) for y in ys]
+    want = {k: (high - min(max(v, low), high)) / (high - low) * plot_px for k, v in enumerate(last) if v is not None}
+    order = sorted(want, key=want.get)
+    placed: dict[int, float] = {}
+    for k in order:   # top to bottom, each at least a line below the one above
+        placed[k] = max(want[k], placed[order[order.index(k) - 1]] + gap_px) if placed else want[k]
+    overflow = max(placed.values(), default=0.0) - plot_px
+    if overflow > 0:  # pushed past the bottom: slide the stack back up
+        for k in reversed(order):
+            placed[k] -= overflow
+            nxt = order.index(k) - 1
+            if nxt < 0 or placed[order[nxt]] <= placed[k] - gap_px:
+                break
+            overflow = placed[order[nxt]] - (placed[k] - gap_px)
+    return [placed[k] - want[k] if k in placed else 0.0 for k in range(len(ys))]
 
 
 def _series_lines(f: Frame, cols: list[str], pinned: bool = True) -> list[dict]:
