@@ -66,7 +66,7 @@ def test_the_network_rings_an_actor_on_the_step_it_changes_camp(turkey):
     opt = network_option(turkey, turkey.positions, changed=changed)
     node = next(n for n in opt["series"][0]["data"] if n["name"] == "TUR")
     assert node["itemStyle"]["borderWidth"] >= 5 and "changed camp" in node["label"]["formatter"]
-    assert any("Turkey: the bloc of the United States → non-aligned" in g["style"]["text"] for g in opt["graphic"])
+    assert any("Changed camp this step: Turkey, the bloc of the United States → non-aligned" in g["style"]["text"] for g in opt["graphic"])
     quiet = network_option(turkey, turkey.positions)
     assert "itemStyle" not in next(n for n in quiet["series"][0]["data"] if n["name"] == "TUR")
 

@@ -33,11 +33,13 @@ def test_turkey_changing_camp_is_impossible_to_miss(dashboard_url, new_page, sho
     assert "Turkey voted" in text, "the feed names the actions that drove the change"
     shot(page.locator(".blocsim-panel-camps"), "20-camps-timeline-and-feed")
     # the network: a ring and a note on the step it happens
-    shot(page.locator(".blocsim-panel", has=page.locator("[data-chart=network]")), "21-network-change-cue")
+    page.locator("[data-chart=network]").evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.screenshot(path=str(page_shot_path("21-network-change-cue-viewport")))
     assert page.evaluate("""() => { const c = document.querySelector('[data-chart=network] [data-rendered]').__blocsimChart;
         const n = c.getOption().series[0].data.find(d => d.name === 'TUR');
         return n.itemStyle && n.itemStyle.borderWidth >= 5; }""")
     # clicking the change's marker on the timeline opens its cause in the event log
+    page.locator("[data-chart=camps]").evaluate("e => e.scrollIntoView({block: 'center'})")
     x, y = chart_point(page, "camps", 1, ["2023-04", "Turkey"])
     page.mouse.click(x, y)
     focus = page.locator(".blocsim-log-focus")
@@ -74,5 +76,7 @@ def test_series_charts_give_each_actor_its_own_colour_and_direct_labels(dashboar
     assert len(set(pressure.values())) == len(pressure), "each sanctioned actor has its own colour"
     assert all(lean[a] == pressure[a] for a in set(lean) & set(pressure)), "one colour per actor in every chart"
     assert page.evaluate("""() => !document.body.innerText.includes('This website runs on Solara')""")
+    header = page.locator(".blocsim-sticky").inner_text()
+    assert "docs/THEORIES.md" in header and "THEORY.md" not in header
     shot(page.locator(".blocsim-panel", has=page.locator("[data-chart=lean]")), "23-series-colours-direct-labels")
     shot(page, "24-whole-page-step10")

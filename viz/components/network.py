@@ -94,11 +94,11 @@ def network_option(f: Frame, positions: np.ndarray, selected: str | None = None,
         "graphic": [{"type": "text", "left": 8, "bottom": 4, "style": {
             "text": "— friendly   - - hostile   → arms (orange), aid (blue), dual-use (purple)",
             "fill": "#555", "fontSize": 11}}] + ([{
-                "type": "text", "left": 8, "top": 26, "z": 10, "style": {
-                    "text": "Changed camp this step:\n" + "\n".join(
-                        f"{f.name_of(a)}: {move}" for a, move in changed.items()),
-                    "fill": "#7a4f00", "fontSize": 12, "fontWeight": "bold", "backgroundColor": "#fff8e1",
-                    "padding": 6, "borderColor": theme.CHANGE, "borderWidth": 1}}] if changed else []),
+                "type": "text", "right": 8, "bottom": 22, "z": 10, "style": {
+                    "text": "\n".join(f"Changed camp this step: {f.name_of(a)}, {move}" for a, move in changed.items()),
+                    "fill": "#7a4f00", "fontSize": 12, "fontWeight": "bold", "lineHeight": 18,
+                    "backgroundColor": "#fff8e1", "padding": [4, 8], "borderColor": theme.CHANGE,
+                    "borderWidth": 1}}] if changed else []),
         "series": [{
             "type": "graph", "layout": "none", "roam": True, "draggable": False,
             "categories": categories, "data": nodes, "links": links,
