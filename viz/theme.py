@@ -10,11 +10,11 @@ NEGATIVE = "#c62828"
 ARMS = "#ef6c00"
 AID = "#1565c0"
 COVERT = "#6a1b9a"
-# One colour per actor, the same in every chart: tab10, then darker and brighter hues that stay
-# apart from it and from each other on white (a world of more actors cycles).
-ACTOR_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-                 "#bcbd22", "#7f7f7f", "#393b79", "#ad494a", "#637939", "#8c6d31", "#7b4173", "#6baed6",
-                 "#e6550d", "#74c476", "#f6a600", "#882d17", "#0067a5", "#e68fac", "#2b3d26", "#a55194"]
+# One colour per actor, the same in every chart (after Trubetskoy's 20 distinct colours, the pale ones
+# darkened to read on white); neighbours in the actor list get far-apart hues. More actors cycle.
+ACTOR_COLOURS = ["#4363d8", "#e6194b", "#3cb44b", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#469990",
+                 "#9a6324", "#800000", "#808000", "#000075", "#a9a9a9", "#d4a017", "#e8749a", "#8fb31d",
+                 "#a48be0", "#000000", "#ff6f61", "#2f4f4f", "#6b8e23", "#c71585", "#1e90ff", "#b8860b"]
 CHANGE = "#ffb300"  # the ring around an actor that changed camp this step
 ITEM_COLOURS = {"shells": "#795548", "drones": "#ef6c00", "missiles": "#c62828",
                 "air_defence": "#1565c0", "troops": "#2e7d32"}
