@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from test_sweep_toy import toy_run
 
-from sim.commands.analyze import analyze
+from sim.sweep.report import analyze
 from sim.errors import UserError
 from sim.sweep.analysis import bloc_membership, load
 from sim.sweep.session import run_sweep
