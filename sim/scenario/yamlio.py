@@ -94,16 +94,16 @@ def parse_yaml(text: str, file: str) -> Tracked:
     try:
         loader = SafeLoader(text)
     except yaml.YAMLError as exc:        # e.g. a NUL byte: not text at all
-        raise UserError(f"{file}:1: (yaml): {getattr(exc, 'reason', exc)} (a YAML text file)") from None
+        raise UserError(f"{file}:1: not valid YAML: {getattr(exc, 'reason', exc)} (a YAML text file)") from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise UserError(f"{file}:{line}: (yaml): {exc.problem or exc.context} "
-                        f"(valid YAML; check indentation, colons and quotes)") from None
+        raise UserError(f"{file}:{line}: not valid YAML: {exc.problem or exc.context} "
+                        f"(check the indentation, colons and quotes on this line and the one above)") from None
     except yaml.YAMLError as exc:
-        raise UserError(f"{file}:1: (yaml): {exc} (valid YAML)") from None
+        raise UserError(f"{file}:1: not valid YAML: {exc}") from None
     finally:
         loader.dispose()
     origins: dict = {}
@@ -113,7 +113,7 @@ def parse_yaml(text: str, file: str) -> Tracked:
     try:
         data = _to_python(node, loader, (), file, origins, errors)
     except yaml.YAMLError as exc:
-        raise UserError(f"{file}:1: (yaml): {exc} (valid YAML)") from None
+        raise UserError(f"{file}:1: not valid YAML: {exc}") from None
     if errors:
         raise UserError(errors)
     return Tracked(data, origins, file)
