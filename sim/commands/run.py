@@ -62,5 +62,5 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
-        print_summary(model, summary, files)
+        print_summary(model, summary, files, overrides)
     return 0

@@ -103,14 +103,14 @@ def apply_overrides(tracked: Tracked, overrides: dict[str, Any]) -> None:
                     node[key] = value
                     tracked.origins[tuple(parts)] = ("override", 0)  # errors read "override: PATH: problem"
                 else:
-                    errors.append(f"override {dotted}: cannot set this path in {tracked.file} (a dotted path to a field)")
+                    errors.append(f"override: {dotted}: cannot set this path in {tracked.file} (a dotted path to a field)")
                 break
             if isinstance(node, dict) and key not in node and (depth >= 2 or _optional_section(parts[:depth + 1])):
                 node[key] = {}
             try:
                 node = node[key]
             except (KeyError, IndexError, TypeError):
-                errors.append(f"override {dotted}: no field {'.'.join(parts[:depth + 1])} "
+                errors.append(f"override: {dotted}: no field {'.'.join(parts[:depth + 1])} "
                               f"in {tracked.file} (a dotted path to an existing field)")
                 break
     if errors:
@@ -146,8 +146,18 @@ def validate_tracked(tracked: Tracked, model: type[BaseModel], shape: str, check
 
 def _checks_despite(exc: ValidationError, tracked: Tracked, model: type[BaseModel], checks) -> list[tuple[tuple, str]]:
     """The cross-reference problems of a file that also has invalid values, so that one pass
-    reports them all: the invalid fields are set aside (their defaults stand in), the rest is
-    validated again and checked. Nothing when the rest cannot stand on its own."""
+    reports them all (see `validate_partial`); none on the fields set aside."""
+    found = validate_partial(exc, tracked, model)
+    if found is None:
+        return []
+    obj, cut = found
+    return [(path, msg) for path, msg in checks(obj) if not any(tuple(path[:len(loc)]) == loc for loc in cut)]
+
+
+def validate_partial(exc: ValidationError, tracked: Tracked, model: type[BaseModel]) -> tuple[Any, set] | None:
+    """The file validated with its invalid fields set aside (their defaults, or a blank for a
+    required text or number, stand in), and the locations set aside; None when the rest cannot
+    stand on its own. For checking the rest of a file in the same pass, never for running it."""
     cut = set()
     for err in exc.errors():
         loc = tuple(err["loc"])
@@ -161,7 +171,7 @@ def _checks_despite(exc: ValidationError, tracked: Tracked, model: type[BaseMode
         if isinstance(node, dict):
             node.pop(loc[-1], None)
     try:
-        obj = model.model_validate(data)
+        return model.model_validate(data), cut
     except ValidationError as again:   # required fields left out: stand-ins, for this check only
         for err in again.errors():
             loc = tuple(err["loc"])
@@ -172,14 +182,12 @@ def _checks_despite(exc: ValidationError, tracked: Tracked, model: type[BaseMode
             for part in loc[:-1]:
                 node = node.get(part) if isinstance(node, dict) else None
             if stand_in is None or not isinstance(node, dict):
-                return []
+                return None
             node[loc[-1]] = stand_in
-        try:
-            obj = model.model_validate(data)
-        except ValidationError:
-            return []
-    return [(path, msg) for path, msg in checks(obj)
-            if not any(tuple(path[:len(loc)]) == loc for loc in cut)]
+    try:
+        return model.model_validate(data), cut
+    except ValidationError:
+        return None
 
 
 # ---------------------------------------------------------------- error messages

@@ -1,0 +1,72 @@
+"""Messages a new user meets: mistyped flags, overrides in force, sweep specs copied elsewhere,
+and a sweep spec whose bad design must not hide a mistyped parameter path."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+from sim.errors import UserError
+from sim.sweep.spec import load_spec, parse_spec
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("argv,expected", [
+    (["run", "--seeds", "3"], "blocsim run: unknown option --seeds (did you mean --seed?) (see 'blocsim run --help')"),
+    (["run", "feb2022_baseline", "--stpes", "3"],
+     "blocsim run: unknown option --stpes (did you mean --steps?) (see 'blocsim run --help')"),
+    (["sweep", "x.yaml", "--dry-run"], "blocsim sweep: unknown option --dry-run (see 'blocsim sweep --help')"),
+    (["analyze", "x", "y"], "blocsim analyze: unexpected argument 'y' (see 'blocsim analyze --help')"),
+])
+def test_a_mistyped_flag_points_at_the_subcommands_help(argv, expected, capsys):
+    assert main(argv) == 2
+    assert capsys.readouterr().err.strip() == expected
+
+
+def test_the_run_summary_lists_the_overrides_in_force(tmp_path, capsys):
+    assert main(["run", "feb2022_baseline", "--steps", "1", "--out", str(tmp_path),
+                 "--set", "actors.CHN.reputation_concern=0.9", "--set", "actors.USA.reputation_concern=0.4"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert ("Overrides in force (2), changed from the scenario file: actors.CHN.reputation_concern = 0.9; "
+            "actors.USA.reputation_concern = 0.4") in out
+    assert main(["run", "feb2022_baseline", "--steps", "1", "--out", str(tmp_path)]) == 0
+    assert "Overrides in force" not in capsys.readouterr().out
+
+
+def test_a_copied_sweep_spec_resolves_scenarios_from_its_own_folder(tmp_path, monkeypatch):
+    spec = ROOT / "scenarios" / "sweeps" / "us_pullback_size_timing.yaml"
+    copied = tmp_path / "mine" / "sweeps"
+    copied.mkdir(parents=True)
+    shutil.copy(spec, copied)
+    monkeypatch.chdir(ROOT / "scenarios" / "sweeps")   # where '../us_pullback_2025.yaml' would exist
+    loaded = load_spec(copied / spec.name)
+    assert loaded.scenario_path(0) == copied / "../us_pullback_2025.yaml"
+    from sim.sweep.prepare import scenario_ref
+
+    with pytest.raises(UserError) as err:
+        scenario_ref(loaded, 0)
+    (msg,) = err.value.messages
+    assert msg.startswith(f"{copied / spec.name}:17: scenarios.0: ../us_pullback_2025.yaml: no such file: "
+                          f"looked for {tmp_path / 'mine' / 'us_pullback_2025.yaml'}")
+    assert "relative to the spec's own folder" in msg and "did you mean 'us_pullback_2025'?" in msg
+    # the scenario copied next to it is found, wherever the command runs
+    for name in ("us_pullback_2025.yaml", "feb2022_baseline.yaml", "drone_deal_2022.yaml",
+                 "dprk_munitions_2023_24.yaml"):
+        shutil.copy(ROOT / "scenarios" / name, tmp_path / "mine")
+    monkeypatch.chdir(tmp_path)
+    assert scenario_ref(load_spec(copied / spec.name), 0)[0].label == "us_pullback_2025"
+
+
+def test_a_bad_design_does_not_hide_a_mistyped_parameter_path():
+    text = ("scenarios: feb2022_baseline\nparameters:\n  - path: actors.CHN.reputaton_concern\n"
+            "    values: [0.2, 0.8]\ndesign: sobl\n")
+    with pytest.raises(UserError) as err:
+        parse_spec(text, str(ROOT / "spec.yaml"))
+    design, path = err.value.messages
+    assert ":5: design: got 'sobl'" in design
+    assert ":3: parameters.0.path: actors.CHN.reputaton_concern is rejected by scenario feb2022_baseline" in path
+    assert "did you mean 'reputation_concern'?" in path
