@@ -70,3 +70,18 @@ def test_a_bad_design_does_not_hide_a_mistyped_parameter_path():
     assert ":5: design: got 'sobl'" in design
     assert ":3: parameters.0.path: actors.CHN.reputaton_concern is rejected by scenario feb2022_baseline" in path
     assert "did you mean 'reputation_concern'?" in path
+
+
+def test_the_energy_discount_explains_its_split_in_the_log():
+    from sim.model import BlocModel
+    from sim.scenario import load_scenario
+
+    m = BlocModel(load_scenario("feb2022_baseline"), seed=0)
+    for _ in range(3):
+        m.step()
+    discounts = [a for a in m.events if a.item == "energy_discount" and a.step == 2]
+    assert len(discounts) >= 2 and len({round(a.amount, 6) for a in discounts}) == 1, "one equal share each"
+    names = dict(zip(m.world.ids, m.world.names))
+    text = discounts[0].sentence(names)
+    assert f"an equal share (1/{len(discounts)}) to each large economy that does not sanction it" in text
+    assert "25% of its $20.0bn monthly energy exports" in text
