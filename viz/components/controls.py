@@ -23,7 +23,7 @@ def scenario_options(shipped: list[str], current: str | None, title: str = "") -
             options[path.stem] = current   # a shipped scenario given by its path
             options = {k: v for k, v in options.items() if not (k == path.stem and v != current)}
         else:
-            options[f"{title} ({path.name})" if title else path.name] = current
+            options[title if title and title not in options else path.name] = current
     return options
 
 
@@ -65,6 +65,9 @@ def Controls(
         solara.Select("Scenario", value=shown, values=list(options),
                       on_value=lambda label: label and options.get(label) != current and on_scenario(options[label]),
                       classes=["blocsim-scenario"])
+        if current and current not in scenarios:
+            solara.Text(f"from the file {Path(current).name}", style={"font-size": "12px", "color": "#666"},
+                        classes=["blocsim-scenario-file"])
         Upload(event_upload=on_upload)
         if settings.upload_name:
             solara.Text(f"Uploaded: {settings.upload_name}", style={"font-size": "12px", "color": "#444"})
