@@ -55,48 +55,66 @@ def camp_order(poles: dict[str, list[str]], names: dict[str, str]) -> list[str]:
         [v for s, v in labels.items() if s not in ("west", "east")] + [OTHER, NONALIGNED]
 
 
+def per_actor(agents: pd.DataFrame, variable: str) -> pd.DataFrame:
+    """One per-actor variable as a table: a row per step, a column per actor."""
+    return agents.drop_duplicates(["step", "actor"], keep="last").pivot(index="step", columns="actor",
+                                                                         values=variable)
+
+
+def camp_codes(agents: pd.DataFrame | None, poles: dict[str, list[str]], names: dict[str, str],
+               blocs: pd.DataFrame | None = None) -> tuple[np.ndarray, list[str], np.ndarray, list[str]]:
+    """Steps, actor ids, and a (steps, actors) matrix of indices into ``camp_order``: each actor's
+    camp month by month, computed on whole arrays (``blocs``: the bloc table, if already made)."""
+    order = camp_order(poles, names)
+    blocs = per_actor(agents, "bloc") if blocs is None else blocs
+    actors = list(blocs.columns)
+    B = np.nan_to_num(blocs.to_numpy(dtype=float), nan=-1).astype(int)
+    T = B.shape[0]
+    valid = B >= 0
+    counts = np.zeros((T, max(int(B.max()), 0) + 1), dtype=int)
+    rows = np.broadcast_to(np.arange(T)[:, None], B.shape)
+    np.add.at(counts, (rows[valid], B[valid]), 1)
+    in_bloc = valid & (counts[rows, np.maximum(B, 0)] >= 2)
+    codes = np.where(in_bloc, order.index(OTHER), order.index(NONALIGNED))
+    labels = camp_labels(poles, names)
+    decided = ~in_bloc
+    for side in ("west", "east"):   # the west's leaders first, so a bloc holding both poles is the west's
+        if side not in labels:
+            continue
+        for leader in poles.get(side, ()):
+            if leader in actors:
+                with_leader = in_bloc & (B == B[:, [actors.index(leader)]]) & ~decided
+                codes[with_leader] = order.index(labels[side])
+                decided |= with_leader
+    return blocs.index.to_numpy(), actors, codes, order
+
+
 def camp_table(agents: pd.DataFrame, poles: dict[str, list[str]], names: dict[str, str]) -> pd.DataFrame:
     """Per month and actor, the actor's camp: a table with a row per step and a column per actor."""
     if agents.empty:
         return pd.DataFrame()
-    blocs = agents.drop_duplicates(["step", "actor"], keep="last").pivot(index="step", columns="actor",
-                                                                          values="bloc")
-    B = blocs.to_numpy(dtype=float)
-    actors = list(blocs.columns)
-    labels = camp_labels(poles, names)
-    out = np.full(B.shape, NONALIGNED, dtype=object)
-    for r, row in enumerate(B):
-        valid = row[~np.isnan(row) & (row >= 0)]
-        sizes = dict(zip(*np.unique(valid, return_counts=True)))
-        camp_of = {}
-        for side in ("west", "east"):   # the west's leaders first, so a bloc holding both poles is the west's
-            for leader in poles.get(side, ()):
-                if leader in actors:
-                    b = row[actors.index(leader)]
-                    if b >= 0 and sizes.get(b, 0) >= 2:
-                        camp_of.setdefault(b, labels[side])
-        for c, b in enumerate(row):
-            if b >= 0 and sizes.get(b, 0) >= 2:
-                out[r, c] = camp_of.get(b, OTHER)
-    return pd.DataFrame(out, index=blocs.index, columns=actors)
+    steps, actors, codes, order = camp_codes(agents, poles, names)
+    return pd.DataFrame(np.array(order, dtype=object)[codes], index=steps, columns=actors)
 
 
-def camp_changes(agents: pd.DataFrame, poles: dict[str, list[str]], names: dict[str, str],
-                 month_of: Callable[[int], str], events: Iterable[dict] = ()) -> list[CampChange]:
+def camp_changes(agents: pd.DataFrame | None, poles: dict[str, list[str]], names: dict[str, str],
+                 month_of: Callable[[int], str], events: Iterable[dict] = (),
+                 blocs: pd.DataFrame | None = None, lean: pd.DataFrame | None = None) -> list[CampChange]:
     """Every change of camp in the run, oldest first, each with the actions that involved the
-    actor (as actor or target) in the ``DRIVER_MONTHS`` months up to it, newest first."""
-    camps = camp_table(agents, poles, names)
-    if camps.empty or len(camps) < 2:
+    actor (as actor or target) in the ``DRIVER_MONTHS`` months up to it, newest first.
+    ``blocs`` and ``lean``: the per-actor tables, when the caller has them already."""
+    if blocs is None and (agents is None or agents.empty):
         return []
-    lean = agents.drop_duplicates(["step", "actor"], keep="last").pivot(index="step", columns="actor",
-                                                                         values="lean")
+    steps, actors, codes, order = camp_codes(agents, poles, names, blocs)
+    if len(steps) < 2:
+        return []
+    lean = per_actor(agents, "lean") if lean is None else lean
     rows = list(events)
-    steps = camps.index.to_numpy()
-    C = camps.to_numpy()
-    changed = np.argwhere(C[1:] != C[:-1])
+    C = np.array(order, dtype=object)[codes]
+    changed = np.argwhere(codes[1:] != codes[:-1])
     out = []
     for r, c in sorted(changed.tolist(), key=lambda rc: (rc[0], rc[1])):
-        step, actor = int(steps[r + 1]), camps.columns[c]
+        step, actor = int(steps[r + 1]), actors[c]
         drivers = [e for e in reversed(rows)
                    if step - DRIVER_MONTHS < e["step"] <= step and actor in (e["actor"], e["target"])]
         out.append(CampChange(step=step, month=month_of(step), actor=actor, name=names.get(actor, actor),

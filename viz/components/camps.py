@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
+import numpy as np
 import solara
 
-from sim.camps import CampChange, camp_changes, camp_order, camp_table, driver_text
+from sim.camps import CampChange, camp_changes, camp_codes, driver_text
 from viz import theme
 from viz.components.echart import EChart, option_json
 from viz.session import Frame
@@ -21,8 +22,10 @@ def frame_changes(f: Frame) -> list[CampChange]:
     cache = f.__dict__
     if "_camp_changes" not in cache:
         names, months = dict(zip(f.ids, f.names)), f.months
-        cache["_camp_changes"] = camp_changes(f.agent_series, f.poles, names,
-                                              lambda s: months[s] if 0 <= s < len(months) else str(s), f.events)
+        blocs, lean = f.actor_table("bloc"), f.actor_table("lean")
+        cache["_camp_changes"] = [] if blocs.empty else camp_changes(
+            None, f.poles, names, lambda s: months[s] if 0 <= s < len(months) else str(s), f.events,
+            blocs=blocs, lean=lean)
     return cache["_camp_changes"]
 
 
@@ -48,18 +51,17 @@ def parse_change_key(name: str) -> tuple[str, int] | None:
 def timeline_option(f: Frame, changes: list[CampChange]) -> dict:
     """ECharts option: a row per actor, a cell per month coloured by camp, a marker per change."""
     names = dict(zip(f.ids, f.names))
-    table = camp_table(f.agent_series, f.poles, names)
-    order = camp_order(f.poles, names)
-    if table.empty:
+    if f.agent_series.empty:
         return {"title": {"text": "no months run yet", "left": "center", "top": "middle",
                           "textStyle": {"fontSize": 12, "color": "#777"}}}
-    first = table.iloc[0]
-    actors = sorted(table.columns, key=lambda a: (order.index(first[a]) if first[a] in order else 99,
-                                                  f.ids.index(a) if a in f.ids else 0))
+    steps, columns, codes, order = camp_codes(None, f.poles, names, f.actor_table("bloc"))
+    rank = np.lexsort(([f.ids.index(a) if a in f.ids else 0 for a in columns], codes[0]))
+    actors = [columns[k] for k in rank]
     row_of = {a: k for k, a in enumerate(actors)}
     months = f.months or [str(s) for s in range(f.steps + 1)]
-    cells = [[int(step), row_of[a], order.index(table.at[step, a])]
-             for step in table.index for a in actors]
+    grid = codes[:, rank]
+    cells = np.column_stack([np.repeat(steps, len(actors)), np.tile(np.arange(len(actors)), len(steps)),
+                             grid.ravel()]).tolist()
     markers = [{"value": [c.step, row_of[c.actor]], "name": change_key(c),
                 "tooltip": {"formatter": escape(f"{c.sentence()} Click to see why in the event log.")}}
                for c in changes if c.actor in row_of]
