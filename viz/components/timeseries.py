@@ -88,8 +88,7 @@ def line_option(lines: list[dict], steps: int, y_name: str = "", log: bool = Fal
             "lineStyle": {"width": 2, "type": "dashed" if ln.get("dashed") else "solid", "color": ln["colour"]},
             "itemStyle": {"color": ln["colour"]},
             **({"endLabel": {"show": True, "formatter": ln.get("label", ln["name"]), "color": ln["colour"],
-                             "fontSize": 10, "distance": 3, "offset": [0, nudge]},
-                "labelLayout": {"moveOverlap": "shiftY"}} if direct else {}),
+                             "fontSize": 10, "distance": 3, "offset": [0, nudge]}} if direct else {}),
         })
     y_axis = {"type": "log" if log else "value", "name": y_name, "nameTextStyle": {"align": "left"},
               "scale": not log}
