@@ -85,3 +85,26 @@ def test_the_energy_discount_explains_its_split_in_the_log():
     text = discounts[0].sentence(names)
     assert f"an equal share (1/{len(discounts)}) to each large economy that does not sanction it" in text
     assert "25% of its $20.0bn monthly energy exports" in text
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_dev_installs_chromium_in_one_line_and_shows_apt_only_on_failure(tmp_path, fail):
+    import subprocess
+
+    fake = tmp_path / "apt-get"
+    fake.write_text("#!/bin/sh\nfor i in $(seq 1 300); do echo \"Get:$i fake apt line\"; done\n"
+                    + ("echo 'E: Unable to locate package chromium'; exit 100\n" if fail else "exit 0\n"))
+    fake.chmod(0o755)
+    dev = (ROOT / "dev").read_text()
+    body = dev[dev.index("install_browser() {"):]
+    body = body[:body.index("\n}\n") + 3].replace("[ -x /usr/bin/chromium ]", "false").replace('sudo="sudo"', 'sudo=""')
+    proc = subprocess.run(["bash", "-c", f"set -euo pipefail\n{body}\ninstall_browser"], capture_output=True,
+                          text=True, env={"PATH": f"{tmp_path}:/usr/bin:/bin"}, timeout=60)
+    lines = (proc.stdout + proc.stderr).splitlines()
+    assert lines[0] == ("blocsim: installing Chromium (Debian package) for the dashboard's browser tests; "
+                        "this takes a minute")
+    if fail:
+        assert proc.returncode != 0 and "E: Unable to locate package chromium" in lines
+        assert lines[-1] == "blocsim: installing Chromium failed (output above)"
+    else:
+        assert proc.returncode == 0 and len(lines) == 1
