@@ -161,8 +161,11 @@ def validate_partial(exc: ValidationError, tracked: Tracked, model: type[BaseMod
     cut = set()
     for err in exc.errors():
         loc = tuple(err["loc"])
-        first_index = next((k for k, part in enumerate(loc) if isinstance(part, int)), len(loc))
-        cut.add(loc[:max(first_index, 1)])
+        loc = loc[:max(next((k for k, part in enumerate(loc) if isinstance(part, int)), len(loc)), 1)]
+        # set aside a whole field, never one entry of a mapping (that would leave references dangling)
+        while len(loc) > 1 and loc[-1] not in getattr(_model_at(model, loc[:-1]), "model_fields", {}):
+            loc = loc[:-1]
+        cut.add(loc)
     data = copy.deepcopy(tracked.data)
     for loc in cut:
         node = data
