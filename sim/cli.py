@@ -31,10 +31,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def unknown_options(parser: argparse.ArgumentParser, command: str | None, extras: list[str]) -> str:
+    """One line for arguments the command does not take: the closest option it has, and its help."""
+    import difflib
+
+    sub = next((a.choices[command] for a in parser._actions
+                if isinstance(a, argparse._SubParsersAction) and command in a.choices), parser)
+    options = {o.lstrip("-"): o for a in sub._actions for o in a.option_strings if o.startswith("--")}
+    problems = []
+    after_flag = False
+    for extra in extras:
+        flag = extra.split("=", 1)[0]
+        if flag.startswith("-"):
+            near = difflib.get_close_matches(flag.lstrip("-"), sorted(options), n=1, cutoff=0.6)
+            problems.append(f"unknown option {flag}" + (f" (did you mean {options[near[0]]}?)" if near else ""))
+            after_flag = "=" not in extra
+        elif not after_flag:   # a value right after an unknown option belongs to it
+            problems.append(f"unexpected argument {extra!r}")
+        else:
+            after_flag = False
+    return f"{sub.prog}: {'; '.join(problems)} (see '{sub.prog} --help')"
+
+
 def main(argv: list[str] | None = None) -> int:
     try:  # Ctrl-C while the commands import is an interrupt too, not a traceback
         parser = build_parser()
-        args = parser.parse_args(argv)
+        args, extras = parser.parse_known_args(argv)
+        if extras:
+            print(unknown_options(parser, getattr(args, "command", None), extras), file=sys.stderr)
+            return 2
         if not getattr(args, "func", None):
             parser.print_help()
             return 2

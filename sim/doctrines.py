@@ -406,11 +406,15 @@ class Belligerent(Doctrine):
             buyers = np.flatnonzero((w.affinity[me] > p.buyer_above) & (w.sanctions[:, me] < p.buyer_sanctions_below)
                                     & ~w.at_war[me] & (w.economy > p.buyer_economy_min))
             buyers = buyers[buyers != me]
+            share = f"an equal share (1/{len(buyers)})" if len(buyers) > 1 else "all"
             for j in buyers:
                 amount = p.discount_energy * w.energy_exports[me] / len(buyers)
                 out.append(ctx.action(me, j, "economic_support", item="energy_discount", amount=float(amount),
                                       reason="sanctions close its usual markets and it needs buyers who "
-                                             "do not sanction it"))
+                                             f"do not sanction it; the rule: {p.discount_energy:.0%} of its "
+                                             f"${w.energy_exports[me]:.1f}bn monthly energy exports as discounts, "
+                                             f"{share} to each large economy that does not sanction it (the "
+                                             "model holds no per-buyer volumes)"))
         return out
 
 

@@ -104,14 +104,19 @@ def write_outputs(model, out: Path, fmt: str = "parquet", overrides: dict | None
     return files
 
 
-def print_summary(model, summary: dict, files: dict[str, Path]) -> None:
+def print_summary(model, summary: dict, files: dict[str, Path], overrides: dict | None = None) -> None:
+    """The run in a few tables for the console; the overrides in force, if any, said first."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     c = Console()
     names = dict(zip(model.world.ids, model.world.names))
     c.print(f"[bold]{summary['scenario']}[/] - seed {summary['seed']}, {summary['steps']} months "
             f"({summary['start']} to {summary['end']}), alignment rule: [bold]{summary['alignment_rule']}[/]")
+    if overrides:
+        c.print(f"[bold yellow]Overrides in force ({len(overrides)}), changed from the scenario file:[/] "
+                + escape("; ".join(f"{k} = {v}" for k, v in overrides.items())))
     t = Table(title="Blocs at the end")
     t.add_column("bloc")
     t.add_column("members")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.actions import prose_name
+from sim.camps import camp_changes
 from sim.votes import outcome
 
 MOVERS = 8  # actors listed under "Who moved"
@@ -81,27 +81,6 @@ def vote_sentence(vote: dict, label: str, names: dict[str, str]) -> str:
     return line
 
 
-def _camps(model, agents: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Per month and actor: whose bloc it is in (a pole's leaders', another bloc, or non-aligned)."""
-    poles = model.spec.poles
-    label = {side: "the bloc of " + " and ".join(prose_name(names.get(a, a)) for a in leaders)
-             for side, leaders in poles.items()}
-    rows = []
-    for step, month in agents.groupby("step", sort=True):
-        bloc = dict(zip(month["actor"], month["bloc"]))
-        pole_bloc = {side: {bloc[a] for a in leaders if a in bloc and bloc[a] >= 0}
-                     for side, leaders in poles.items()}
-        sizes = month["bloc"].value_counts()
-        for actor, b in bloc.items():
-            if b < 0 or sizes.get(b, 0) < 2:
-                camp = "non-aligned"
-            else:
-                camp = next((label[side] for side in ("west", "east") if b in pole_bloc.get(side, ())),
-                            "another bloc")
-            rows.append((step, actor, camp))
-    return pd.DataFrame(rows, columns=["step", "actor", "camp"])
-
-
 def _movers(model, names: dict[str, str]) -> list[str]:
     agents = model.agent_series()
     first = agents[agents["step"] == agents["step"].min()].set_index("actor")["lean"]
@@ -111,17 +90,10 @@ def _movers(model, names: dict[str, str]) -> list[str]:
            "| actor | lean at the start | at the end | change |", "|---|---|---|---|"]
     for actor in change.index[:MOVERS]:
         out.append(f"| {names[actor]} | {first[actor]:+.2f} | {last[actor]:+.2f} | {change[actor]:+.2f} |")
-    camps = _camps(model, agents, names)
-    months = {int(st): model.spec.step_to_month(int(st)) for st in camps["step"].unique()}
-    switches = []
-    for actor, track in camps.groupby("actor", sort=False):
-        track = track.sort_values("step")
-        before = track["camp"].shift()
-        for _, row in track[(track["camp"] != before) & before.notna()].iterrows():
-            switches.append((int(row["step"]), f"- {months[int(row['step'])]}: {names[actor]} moved from "
-                                               f"{before[row.name]} to {row['camp']}."))
+    changes = camp_changes(agents, model.spec.poles, names, model.spec.step_to_month)
+    switches = sorted((c.step, c.sentence()) for c in changes)
     out += ["", "Changes of camp:", ""]
-    out += [text for _, text in sorted(switches)] or ["- None: every actor ended in the camp it started in."]
+    out += ["- " + text for _, text in switches] or ["- None: every actor ended in the camp it started in."]
     return out
 
 

@@ -227,7 +227,7 @@ def test_an_unhashable_key_through_extends_is_located(tmp_path, capsys):
 
 @pytest.mark.parametrize("command", [["run"], ["compare"], ["exercise", "europe_alone", "--no-dashboard"]])
 @pytest.mark.parametrize("flags, words", [
-    (["--set", "steps=[1,"], "--set steps: (yaml): "),
+    (["--set", "steps=[1,"], "--set steps: not valid YAML: "),
     (["--set", "name=!!python/object/apply:os.system [id]"], "--set name: the tag"),
     (["--set", "actors.RUS.economy=.inf"], "--set actors.RUS.economy: got .inf (a finite number)"),
     (["--seed", "-1"], "argument --seed: -1 is out of range (0 to 4294967295)"),

@@ -91,8 +91,7 @@ def test_one_check_for_an_event_a_set_flag_a_dial_and_an_inject(tmp_path):
     assert event_error.value.messages[0].endswith(f"events.e.set.actors.SUP.reputation_concern: {expected}")
     with pytest.raises(UserError) as flag_error:
         load_scenario(_write(tmp_path, SMALL), overrides={"actors.SUP.reputation_concern": 1.5})
-    assert flag_error.value.messages == [f"override actors.SUP.reputation_concern: "
-                                         f"actors.SUP.reputation_concern: {expected}"]
+    assert flag_error.value.messages == [f"override: actors.SUP.reputation_concern: {expected}"]
     dial_errors = Session(_write(tmp_path, SMALL)).configure(overrides={"actors.SUP.reputation_concern": 1.5})
     assert dial_errors == flag_error.value.messages
     with pytest.raises(UserError) as inject_error:

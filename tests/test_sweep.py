@@ -74,7 +74,7 @@ BAD_SPECS = [
     ("scenarios: a.yaml\ndesign: grid\n", r":2: design: got 'grid'"),
     ("scenarios: a.yaml\nparameters:\n  - path: a.b\n    values: [1]\n  - path: a.b\n    values: [2]\n",
      r"parameters: a\.b is varied twice"),
-    ("scenarios: [a.yaml\n", r"\(yaml\): .*\(valid YAML"),
+    ("scenarios: [a.yaml\n", r"not valid YAML: .*\(check the indentation"),
     ("- just\n- a list\n", r":1: \(top level\): the file must hold a mapping"),
 ]
 

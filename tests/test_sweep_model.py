@@ -86,7 +86,8 @@ def test_model_sweep_is_reproducible_across_inline_pool_and_dask(tmp_path):
     (("replications: 2\n", "set: {events.invasion_package.date: null}\nreplications: 2\n"),
      r"sweep\.yaml:8: set: scenario feb2022_baseline does not load with the set: values and each "
      r"parameter's first value: .*events\.invasion_package: give exactly one of step: or date:"),
-    (("feb2022_baseline\n", "nosuch_scenario\n"), r"sweep\.yaml:2: scenarios\.0: does not load: .*no such file"),
+    (("feb2022_baseline\n", "nosuch_scenario\n"),
+     r"sweep\.yaml:2: scenarios\.0: nosuch_scenario: no such file: looked for .*relative to the spec's own folder"),
 ])
 def test_spec_problems_found_before_running(tmp_path, change, pattern):
     spec = _spec(tmp_path, SPEC.replace(*change))

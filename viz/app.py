@@ -9,9 +9,11 @@ import threading
 import time
 
 import solara
+import solara.server.settings
 
 from sim.scenario import shipped_scenarios
 from sim.scenario.yamlio import excerpt
+from viz.components.camps import CampsView
 from viz.components.controls import Controls
 from viz.components.eventlog import EventLogView
 from viz.components.exports import ExportsView
@@ -31,6 +33,10 @@ from viz.server import SCENARIO_ENV
 from viz.session import Session, parse_overrides
 
 MAX_CATCH_UP = 5  # most steps run between two redraws while playing
+
+# Solara's "This website runs on Solara" badge sits over the bottom-right chart; the page credits
+# its tools in the README instead.
+solara.server.settings.theme.show_banner = False
 
 CSS = """
 html { overflow-y: scroll; }  /* a scrollbar that comes and goes would re-lay out every chart */
@@ -58,6 +64,8 @@ html { overflow-y: scroll; }  /* a scrollbar that comes and goes would re-lay ou
 .blocsim-worksheet th, .blocsim-worksheet td { border: 1px solid #ddd; padding: 2px 6px; text-align: left; }
 .blocsim-worksheet pre { background: #f6f6f6; padding: 6px; overflow-x: auto; }
 .blocsim-panel-title { font-weight: 600; font-size: 15px; margin-bottom: 4px; display: block; }
+.blocsim-panel-log { scroll-margin-top: 130px; }  /* clear of the sticky header when scrolled to */
+.blocsim-feed-why { color: #555; font-size: 12px; }
 """
 
 
@@ -92,6 +100,7 @@ def Dashboard():
     busy, set_busy = solara.use_state(False)
     selected, set_selected = solara.use_state(None)
     preview, set_preview = solara.use_state(None)   # the country under the mouse, while none is clicked
+    focus, set_focus = solara.use_state(None)       # (actor, step): the change of camp whose cause the log shows
     scenarios = solara.use_memo(_scenario_names, [])
 
     def refresh(errs: list[str] | None = None):
@@ -155,6 +164,7 @@ def Dashboard():
             log.warning("refused a request for scenario %.80r (not in the list)", name)
             refresh([f"scenario {excerpt(name)}: not one of the listed scenarios (pick one from the list)"])
             return
+        set_focus(None)
         refresh(session.load_shipped(name))
 
     def on_upload(data: dict):
@@ -173,6 +183,7 @@ def Dashboard():
 
     def on_reset():
         set_playing(False)
+        set_focus(None)
         refresh(session.reset())
 
     def on_back():
@@ -202,11 +213,11 @@ def Dashboard():
             with Guard("controls"):
                 Controls(frame.steps, frame.rule, session.settings, scenarios,
                          [e for e in errors if not is_notice(e)], on_scenario, on_upload, on_apply,
-                         dials=session.key_parameters())
+                         dials=session.key_parameters(), title=frame.scenario)
             with solara.Card(title="Injects", classes=["blocsim-panel", "blocsim-panel-injects"]):
                 with Guard("injects"):
                     InjectsView(frame.ids, frame.scheduled, session.inject_event,
-                                session.inject_action).key(f"injects-{frame.source}")
+                                session.inject_action, names=frame.names).key(f"injects-{frame.source}")
             with solara.Card(title="Export", classes=["blocsim-panel", "blocsim-panel-export"]):
                 with Guard("export"):
                     ExportsView(frame, session)
@@ -222,7 +233,10 @@ def Dashboard():
                 shown = selected or preview
                 with Guard("inspector"):
                     Inspector(frame if shown else None, frame.ids, shown, set_selected,
-                              preview=shown is not None and selected is None)
+                              preview=shown is not None and selected is None, names=frame.names)
+            with solara.Card(classes=["blocsim-panel", "blocsim-panel-camps"]):
+                with Guard("changes of camp"):
+                    CampsView(frame, set_focus)
             with solara.Columns([5, 7], gutters_dense=True):
                 with solara.Card(classes=["blocsim-panel"]):
                     with Guard("heatmap"):
@@ -235,7 +249,7 @@ def Dashboard():
                     TimeSeriesView(frame)
             with solara.Card(title="Event log", classes=["blocsim-panel", "blocsim-panel-log"]):
                 with Guard("event log"):
-                    EventLogView(frame)
+                    EventLogView(frame, focus, set_focus)
             with solara.Card(title="UN votes", classes=["blocsim-panel", "blocsim-panel-votes"]):
                 with Guard("UN votes"):
                     VotesView(frame)

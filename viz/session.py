@@ -95,6 +95,8 @@ class Frame(_ActorTables):
     scheduled: list[dict]       # the scenario's events: id, description, when, enabled
     vote_schedule: list[dict]   # the scenario's UN votes: id, title, body, when (step), date
     overrides: dict = field(default_factory=dict)  # the run's --set values: path -> value
+    poles: dict = field(default_factory=dict)      # the scenario's poles: side -> leader ids
+    months: list = field(default_factory=list)     # month of each step 0..steps ("2022-02")
     pinned: "Pinned | None" = None
     world: World | None = None  # a copy of the world's arrays and running totals (the inspector's actor cards)
     needs: np.ndarray | None = None  # (n, K) units each belligerent lacks (BlocModel.needs)
@@ -403,6 +405,8 @@ class Session:
                             "date": scn.step_to_month(scn.when(v))} for vid, v in scn.votes.items()],
             pinned=self.pinned, overrides=dict(self.settings.overrides),
             world=copy.deepcopy(w), needs=m.needs(),
+            poles={k: list(v) for k, v in scn.poles.items()},
+            months=[scn.step_to_month(k) for k in range(scn.steps + 1)],
         )
 
     def _collect_events(self) -> None:

@@ -212,7 +212,7 @@ def antal_triad_dynamics(signs: np.ndarray, p: float, rng: np.random.Generator,
         chosen uniformly, turns hostile (Delta_1 -> Delta_2);
       * three hostile links (Delta_3): one of them, chosen uniformly, turns friendly
         (Delta_3 -> Delta_2) with probability 1; it is the only reversal that balances the
-        triad, since flipping a hostile link is all there is. (THEORY.md's shorthand "otherwise
+        triad, since flipping a hostile link is all there is. (docs/THEORIES.md's shorthand "otherwise
         a friendly link turns hostile" applies to Delta_1 only.)
     Runs until no imbalanced triad remains (the absorbing, balanced state every finite
     network reaches) or `max_updates` events. All randomness comes from `rng`.

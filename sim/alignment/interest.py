@@ -1,4 +1,4 @@
-"""Interest-driven alignment: affinity follows what actors do to each other (THEORY.md §1).
+"""Interest-driven alignment: affinity follows what actors do to each other (docs/THEORIES.md §1).
 
 Update, each month, for every pair (i, j), with A the signed affinity matrix:
 
@@ -22,7 +22,7 @@ enemy is my friend". Restricting k to the strongest few keeps the cost at O(n^2)
 
 Without the last two bonds, allies that never transact directly (the UK and the US)
 drift toward the triad average over the years: with them, allies who act together stay
-close (THEORY.md: affinity rises with "shared treaties").
+close (docs/THEORIES.md: affinity rises with "shared treaties").
 
 Three terms follow the record (docs/THEORIES.md, "Wars, alliances and policy turns"):
 
@@ -63,7 +63,7 @@ class InterestParams(RuleParams):
 class InterestDriven(AlignmentRule):
     name = "interest"
     title = "Interest-driven (flows, hostile acts, enemy of my enemy)"
-    citation = "blocsim THEORY.md section 1; triad term after Heider (1946)"
+    citation = "blocsim docs/THEORIES.md section 1; triad term after Heider (1946)"
     Params = InterestParams
 
     def __init__(self, params, scenario, world) -> None:

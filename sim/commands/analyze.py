@@ -1,22 +1,23 @@
-"""`blocsim analyze DIR`: summary table, sensitivity indices, plots and an HTML report."""
+"""`blocsim analyze DIR`: the finding first (sentences, effects ranked against the spread between
+seeds), then sensitivity indices and the points; the work is done by sim.sweep.report."""
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
-
-from sim.errors import UserError
 
 NAME = "analyze"
-HELP = "summarise a sweep folder: table, Sobol/Morris indices, plots, HTML report"
-PRINT_ROWS = 25
+HELP = "summarise a sweep folder: finding, effects vs seed noise, Sobol/Morris indices, plots, HTML report"
+PRINT_ROWS = 16       # points printed (all are in summary.csv)
+PRINT_EFFECTS = 15    # effects printed (all are in effects.csv)
+WIDTH = 100           # the width when the output is not a terminal
+PAD = 2               # the space rich puts between two columns (padding 0 1, collapsed)
 
 
 def register(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         NAME, help=HELP,
         description="Read the results of `blocsim sweep` (finished or partial) and write "
-                    "summary.csv, sensitivity.csv, PNG plots and report.html into DIR/analysis.")
+                    "effects.csv, summary.csv, sensitivity.csv, PNG plots and report.html into DIR/analysis.")
     p.add_argument("dir", metavar="DIR", help="the --out folder of a sweep")
     p.add_argument("--outcomes", nargs="+", metavar="PATTERN",
                    help="outcomes to summarise and plot (names or glob patterns; default: the "
@@ -28,112 +29,105 @@ def register(subparsers) -> argparse.ArgumentParser:
     return p
 
 
-def analyze(out: str | Path, outcomes: list[str] | None = None, report: str | Path | None = None,
-            plots: bool = True) -> dict:
-    """Write the analysis files; returns what was written and computed."""
-    from sim.sweep import plots as pl
-    from sim.sweep.analysis import load, pick_outcomes, sensitivity, summary_table
-    from sim.sweep.report import write_report
+def _table(title: str, columns: list[str], rows: list[list[str]], right: set[str] = frozenset()):
+    """A rich table whose values are never cut: columns no narrower than their widest value."""
+    from rich import box
+    from rich.table import Table
 
-    data = load(out)
-    if data.results.empty:
-        raise UserError(f"{out}: no finished runs yet (run or resume `blocsim sweep` first)")
-    chosen = pick_outcomes(data, outcomes)
-    if outcomes and not chosen:
-        raise UserError(f"--outcomes: {' '.join(outcomes)} match no numeric outcome "
-                        f"(some of: {', '.join(data.outcome_columns[:20])})")
-    folder = Path(out) / "analysis"
-    folder.mkdir(exist_ok=True)
-    everything = pick_outcomes(data, outcomes, limit=None) if outcomes else data.outcome_columns
-    summary_full = summary_table(data, everything)
-    summary_full.to_csv(folder / "summary.csv", index=False)
-    summary = summary_table(data, chosen)
-    sens, notes = sensitivity(data, chosen, seed=int(data.manifest.get("root_seed", 0)) % (2**31))
-    sens.to_csv(folder / "sensitivity.csv", index=False)
-    images: dict[str, Path | None] = {}
-    if plots:
-        images = {
-            "distributions": pl.outcome_distributions(data, chosen, folder / "outcome_distributions.png"),
-            "scatter": pl.parameter_scatter(data, chosen, folder / "parameter_scatter.png"),
-            "blocs": pl.bloc_membership_plot(data, folder / "bloc_membership.png"),
-        }
-    report_path = Path(report) if report else folder / "report.html"
-    write_report(data, summary, sens, notes, images, report_path)
-    return {"data": data, "outcomes": chosen, "summary": summary, "sensitivity": sens, "notes": notes,
-            "images": images, "report": report_path, "folder": folder}
+    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, collapse_padding=True,
+              show_edge=False)
+    for k, c in enumerate(columns):
+        width = max([len(r[k]) for r in rows] + [max(len(w) for w in c.split())])
+        t.add_column(c, justify="right" if c in right else "left", no_wrap=False, min_width=width,
+                     overflow="fold")
+    for r in rows:
+        t.add_row(*r)
+    return t
+
+
+def _chunks(fixed: list[int], widths: list[int], limit: int) -> list[list[int]]:
+    """Split columns (by width) into groups that fit ``limit`` next to the ``fixed`` ones."""
+    room = limit - sum(w + PAD for w in fixed)
+    groups: list[list[int]] = [[]]
+    used = 0
+    for k, w in enumerate(widths):
+        if groups[-1] and used + w + PAD > room:
+            groups.append([])
+            used = 0
+        groups[-1].append(k)
+        used += w + PAD
+    return groups
 
 
 def _print(result: dict) -> None:
     from rich.console import Console
-    from rich.table import Table
 
-    from sim.sweep.analysis import short_names
+    from sim.sweep.analysis import fmt, sensitivity_wide, short_names
+    from sim.sweep.report import effects_rows
 
     console = Console()
     if not console.is_terminal:
-        console = Console(width=200)
-    data = result["data"]
-    summary = result["summary"]
+        console = Console(width=WIDTH)
+    data, summary = result["data"], result["summary"]
     res = data.results
     n_ok = int((res["status"] == "ok").sum())
     console.print(f"[bold]{data.manifest['name']}[/]: {len(res)}/{data.manifest['n_runs']} runs finished "
                   f"({n_ok} ok, {len(res) - n_ok} failed); design {data.manifest['design']['kind']}")
-    table = Table(title="outcomes by parameter point (mean ± sd over replications)")
-    params = data.params
-    several = summary["scenario"].nunique() > 1
-    short = short_names(params)
-    for c in (["scenario"] if several else []) + [short[p] for p in params] + ["runs"]:
-        table.add_column(c, overflow="fold")
-    for o in result["outcomes"]:
-        table.add_column(o, justify="right", overflow="fold")
-    for _, row in summary.head(PRINT_ROWS).iterrows():
-        cells = ([str(row["scenario"])] if several else []) + [_fmt(row[p]) for p in params]
-        cells.append(f"{row['runs_ok']}" + (f" (+{row['runs_failed']} failed)" if row["runs_failed"] else ""))
-        cells += [f"{_fmt(row[f'{o} mean'])} ± {_fmt(row[f'{o} sd'])}" for o in result["outcomes"]]
-        table.add_row(*cells)
-    console.print(table)
-    if any(short[p] != p for p in params):
-        console.print("[dim]" + "; ".join(f"{short[p]} = {p}" for p in params) + "[/]")
-    if len(summary) > PRINT_ROWS:
-        console.print(f"... {len(summary) - PRINT_ROWS} more points in {result['folder'] / 'summary.csv'}")
+    console.print("\n[bold]Finding[/]")
+    for k, line in enumerate(result["finding"]):
+        console.print(line if k == 0 else f"{k}. {line}", style="dim" if "within seed noise" in line else None)
+    effects = effects_rows(data, result["effects"])
+    if not effects.empty:
+        shown = effects.drop(columns=["rank"]).head(PRINT_EFFECTS)
+        cols = list(shown.columns)
+        console.print(_table(f"effects, ranked against the spread between seeds ({len(effects)} in effects.csv)",
+                             cols, shown.astype(str).values.tolist(),
+                             right={"effect", "90% interval", "seed spread", "vs spread"}))
+    short = short_names(data.params)
     sens = result["sensitivity"]
     if not sens.empty:
         wide = sensitivity_wide(sens)
-        t = Table(title=f"sensitivity ({sens['method'].iloc[0]}; ± half-width of the 95% interval)")
-        for c in wide.columns:
-            t.add_column(str(c), justify="left" if c in ("scenario", "outcome", "parameter") else "right")
-        for _, row in wide.iterrows():
-            t.add_row(*[_fmt(v) for v in row])
-        if len(wide) > 60:
-            console.print(f"({len(wide)} rows; all in {result['folder'] / 'sensitivity.csv'})")
-        console.print(t)
+        wide["parameter"] = wide["parameter"].map(lambda p: short.get(p, p))
+        if wide["scenario"].nunique() == 1:
+            wide = wide.drop(columns=["scenario"])
+        console.print(_table(f"sensitivity ({sens['method'].iloc[0]}; ± half-width of the 95% interval)",
+                             list(wide.columns), wide.fillna("").astype(str).values.tolist(),
+                             right=set(wide.columns) - {"scenario", "outcome", "parameter"}))
     for note in result["notes"]:
         console.print(f"[dim]{note}[/]")
-    console.print(f"wrote {result['folder']}/summary.csv, sensitivity.csv"
+    _print_points(console, data, summary, result["outcomes"], short, fmt)
+    console.print(f"wrote {result['folder']}/effects.csv, summary.csv, sensitivity.csv"
                   + (", " + ", ".join(p.name for p in result["images"].values() if p) if result["images"] else "")
                   + f" and {result['report']}")
 
 
-def sensitivity_wide(sens):
-    """One row per scenario, outcome and parameter; each index as 'value ± conf'."""
-    import pandas as pd
-
-    rows = {}
-    for r in sens.itertuples(index=False):
-        key = (r.scenario, r.outcome, r.parameter)
-        cell = _fmt(float(r.value)) + ("" if pd.isna(r.conf) else f" ± {_fmt(float(r.conf))}")
-        rows.setdefault(key, {})[r.index] = cell
-    return pd.DataFrame([{"scenario": k[0], "outcome": k[1], "parameter": k[2], **v}
-                         for k, v in rows.items()])
-
-
-def _fmt(v) -> str:
-    if isinstance(v, float):
-        return "" if v != v else f"{v:.3g}"
-    return str(v)
+def _print_points(console, data, summary, outcomes, short, fmt) -> None:
+    """The points, mean ± sd per outcome, split into tables that fit the width, never cut."""
+    params = data.params
+    several = summary["scenario"].nunique() > 1
+    head = summary.head(PRINT_ROWS)
+    fixed_cols = (["scenario"] if several else []) + [short[p] for p in params] + ["runs"]
+    fixed = [(([str(r["scenario"])] if several else []) + [fmt(r[p]) for p in params]
+              + [f"{r['runs_ok']}" + (f" (+{r['runs_failed']} failed)" if r["runs_failed"] else "")])
+             for _, r in head.iterrows()]
+    cells = [[f"{fmt(r[f'{o} mean'])} ± {fmt(r[f'{o} sd'])}" for o in outcomes] for _, r in head.iterrows()]
+    fixed_w = [max([len(row[k]) for row in fixed] + [len(c)]) for k, c in enumerate(fixed_cols)]
+    widths = [max([len(row[k]) for row in cells] + [len(o)]) for k, o in enumerate(outcomes)]
+    groups = _chunks(fixed_w, widths, console.width)
+    for g, group in enumerate(groups, 1):
+        part = f", part {g} of {len(groups)}" if len(groups) > 1 else ""
+        console.print(_table(f"outcomes by parameter point (mean ± sd over replications{part})",
+                             fixed_cols + [outcomes[k] for k in group],
+                             [f + [c[k] for k in group] for f, c in zip(fixed, cells)],
+                             right={outcomes[k] for k in group}))
+    if any(short[p] != p for p in params):
+        console.print("[dim]" + "; ".join(f"{short[p]} = {p}" for p in params) + "[/]")
+    if len(summary) > PRINT_ROWS:
+        console.print(f"... {len(summary) - PRINT_ROWS} more points in summary.csv")
 
 
 def run(args) -> int:
-    result = analyze(args.dir, args.outcomes, args.report, plots=not args.no_plots)
-    _print(result)
+    from sim.sweep.report import analyze
+
+    _print(analyze(args.dir, args.outcomes, args.report, plots=not args.no_plots))
     return 0

@@ -69,5 +69,5 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(summary, indent=2, allow_nan=False))
     else:
-        print_summary(model, summary, files)
+        print_summary(model, summary, files, overrides)
     return 0

@@ -119,7 +119,7 @@ class ScenarioTemplate:
             doctrine = overrides.get(".".join(str(dotted).split(".")[:2] + ["doctrine"]))
             problem = check(self._base, dotted, value, doctrine)
             if problem:
-                problems.append(f"override {dotted}: {dotted}: {problem}")
+                problems.append(f"override: {dotted}: {problem}")
         if problems:
             raise UserError(problems)
 
@@ -183,7 +183,7 @@ def apply_overrides(tracked: Tracked, overrides: dict[str, Any]) -> None:
     errors = []
     for dotted, value in overrides.items():
         if _non_finite(value):
-            errors.append(f"override {dotted}: got {excerpt(value)} (a finite number)")
+            errors.append(f"override: {dotted}: got {excerpt(value)} (a finite number)")
             continue
         parts = str(dotted).split(".")
         node: Any = tracked.data
@@ -191,22 +191,22 @@ def apply_overrides(tracked: Tracked, overrides: dict[str, Any]) -> None:
             rest = ".".join(parts[depth:])
             if isinstance(node, dict) and depth > 0 and rest in node:
                 node[rest] = value
-                tracked.origins[tuple(parts[:depth]) + (rest,)] = (f"override {dotted}", 0)
+                tracked.origins[tuple(parts[:depth]) + (rest,)] = ("override", 0)
                 break
             key: Any = int(part) if part.isdigit() and isinstance(node, list) else part
             if depth == len(parts) - 1:
                 if isinstance(node, dict) or (isinstance(node, list) and isinstance(key, int) and key < len(node)):
                     node[key] = value
-                    tracked.origins[tuple(parts)] = (f"override {dotted}", 0)  # errors name the override
+                    tracked.origins[tuple(parts)] = ("override", 0)  # errors read "override: PATH: problem"
                 else:
-                    errors.append(f"override {dotted}: cannot set this path in {tracked.file} (a dotted path to a field)")
+                    errors.append(f"override: {dotted}: cannot set this path in {tracked.file} (a dotted path to a field)")
                 break
             if isinstance(node, dict) and key not in node and (depth >= 2 or _optional_section(parts[:depth + 1])):
                 node[key] = {}
             try:
                 node = node[key]
             except (KeyError, IndexError, TypeError):
-                errors.append(f"override {dotted}: no field {'.'.join(parts[:depth + 1])} "
+                errors.append(f"override: {dotted}: no field {'.'.join(parts[:depth + 1])} "
                               f"in {tracked.file} (a dotted path to an existing field)")
                 break
     if errors:
@@ -267,7 +267,10 @@ def validate_tracked(tracked: Tracked, model: type[BaseModel], shape: str, check
     try:
         obj = model.model_validate(tracked.data)
     except ValidationError as exc:
-        raise UserError(_clip_quotes(describe_validation_error(exc, tracked, model))) from None
+        messages = describe_validation_error(exc, tracked, model)
+        if checks:
+            messages += [tracked.message(path, msg) for path, msg in _checks_despite(exc, tracked, model, checks)]
+        raise UserError(_clip_quotes(messages)) from None
     problems = checks(obj) if checks else []
     if problems:
         raise UserError(_clip_quotes([tracked.message(path, msg) for path, msg in problems]))
@@ -280,6 +283,55 @@ _LONG_QUOTE = re.compile(r"'[^'\n]{100,}'|\"[^\"\n]{100,}\"")
 def _clip_quotes(messages: list[str]) -> list[str]:
     """Messages quote at most an excerpt of a value: a long quoted value is cut."""
     return [_LONG_QUOTE.sub(lambda m: excerpt(m.group()[1:-1]), m) for m in messages]
+
+
+def _checks_despite(exc: ValidationError, tracked: Tracked, model: type[BaseModel], checks) -> list[tuple[tuple, str]]:
+    """The cross-reference problems of a file that also has invalid values, so that one pass
+    reports them all (see `validate_partial`); none on the fields set aside."""
+    found = validate_partial(exc, tracked, model)
+    if found is None:
+        return []
+    obj, cut = found
+    return [(path, msg) for path, msg in checks(obj) if not any(tuple(path[:len(loc)]) == loc for loc in cut)]
+
+
+def validate_partial(exc: ValidationError, tracked: Tracked, model: type[BaseModel]) -> tuple[Any, set] | None:
+    """The file validated with its invalid fields set aside (their defaults, or a blank for a
+    required text or number, stand in), and the locations set aside; None when the rest cannot
+    stand on its own. For checking the rest of a file in the same pass, never for running it."""
+    cut = set()
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        loc = loc[:max(next((k for k, part in enumerate(loc) if isinstance(part, int)), len(loc)), 1)]
+        # set aside a whole field, never one entry of a mapping (that would leave references dangling)
+        while len(loc) > 1 and loc[-1] not in getattr(_model_at(model, loc[:-1]), "model_fields", {}):
+            loc = loc[:-1]
+        cut.add(loc)
+    data = copy.deepcopy(tracked.data)
+    for loc in cut:
+        node = data
+        for part in loc[:-1]:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(loc[-1], None)
+    try:
+        return model.model_validate(data), cut
+    except ValidationError as again:   # required fields left out: stand-ins, for this check only
+        for err in again.errors():
+            loc = tuple(err["loc"])
+            owner = _model_at(model, loc[:-1]) if err["type"] == "missing" else None
+            field = owner.model_fields.get(loc[-1]) if owner and isinstance(loc[-1], str) else None
+            stand_in = {str: "", int: 0, float: 0.0, bool: False}.get(field.annotation) if field else None
+            node = data
+            for part in loc[:-1]:
+                node = node.get(part) if isinstance(node, dict) else None
+            if stand_in is None or not isinstance(node, dict):
+                return None
+            node[loc[-1]] = stand_in
+    try:
+        return model.model_validate(data), cut
+    except ValidationError:
+        return None
 
 
 # ---------------------------------------------------------------- error messages
@@ -350,6 +402,14 @@ def describe_validation_error(exc: ValidationError, tracked: Tracked, root: type
             text = f"got {got} (a mapping: one 'key: value' per line, or {{key: value, ...}})"
         elif kind == "value_error":   # a validator's own message, written for the user
             text = str(err["msg"]).removeprefix("Value error, ")
+        elif kind in ("too_short", "too_long"):
+            ctx = err.get("ctx") or {}
+            n = ctx.get("actual_length", len(err.get("input") or ()))
+            what = ("entry" if n == 1 else "entries") if isinstance(err.get("input"), dict) else \
+                ("item" if n == 1 else "items")
+            bound = (f"at least {ctx.get('min_length')}" if kind == "too_short"
+                     else f"at most {ctx.get('max_length')}")
+            text = f"has {n} {what} ({bound} needed)"
         else:
             expected = ""
             ctx = err.get("ctx") or {}
@@ -399,11 +459,17 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
                 else:
                     out.append((loc, f"got {err.get('input')!r} ({err['msg'].replace('Input should be ', '')})"))
 
+    if "poles" not in s.model_fields_set and any(a not in ids for side in s.poles.values() for a in side):
+        defaults = ", ".join(a for side in s.poles.values() for a in side)
+        out.append((("poles",), "missing: name the leader of each camp with this file's actor ids, for example "
+                                "poles: {west: [ID], east: [ID]} (without it the leaders would be "
+                                f"{defaults}, which this file does not have)"))
+    else:
+        for side, leaders in s.poles.items():
+            for i, a in enumerate(leaders):
+                actor(("poles", side, i), a)
     if not MONTH.match(s.start):
         out.append((("start",), f"got {s.start!r} (a month as YYYY-MM)"))
-    for side, leaders in s.poles.items():
-        for i, a in enumerate(leaders):
-            actor(("poles", side, i), a)
     for name, members in s.groups.items():
         for i, a in enumerate(members):
             actor(("groups", name, i), a)

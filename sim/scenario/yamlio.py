@@ -221,7 +221,7 @@ def parse_yaml(text: str, file: str) -> Tracked:
     try:
         loader = LimitedLoader(text)
     except yaml.YAMLError as exc:        # e.g. a NUL byte: not text at all
-        raise UserError(f"{file}:1: (yaml): {getattr(exc, 'reason', exc)} (a YAML text file)") from None
+        raise UserError(f"{file}:1: not valid YAML: {getattr(exc, 'reason', exc)} (a YAML text file)") from None
     try:
         node = loader.get_single_node()
         origins: dict = {}
@@ -236,10 +236,10 @@ def parse_yaml(text: str, file: str) -> Tracked:
         line = mark.line + 1 if mark else 1
         problem = str(exc.problem or exc.context)
         problem = problem if len(problem) <= 200 else problem[:200] + "..."
-        raise UserError(f"{file}:{line}: (yaml): {problem} "
-                        f"(valid YAML; check indentation, colons and quotes)") from None
+        raise UserError(f"{file}:{line}: not valid YAML: {problem} "
+                        f"(check the indentation, colons and quotes on this line and the one above)") from None
     except yaml.YAMLError as exc:
-        raise UserError(f"{file}:1: (yaml): {excerpt(str(exc), 200)} (valid YAML)") from None
+        raise UserError(f"{file}:1: not valid YAML: {excerpt(str(exc), 200)}") from None
     finally:
         loader.dispose()
     if errors:

@@ -203,3 +203,20 @@ def short_names(paths: list[str]) -> dict[str, str]:
                 break
         out[p] = label
     return out
+
+
+def sensitivity_wide(sens: pd.DataFrame) -> pd.DataFrame:
+    """One row per scenario, outcome and parameter; each index as 'value ± conf'."""
+    rows: dict = {}
+    for r in sens.itertuples(index=False):
+        key = (r.scenario, r.outcome, r.parameter)
+        cell = fmt(float(r.value)) + ("" if pd.isna(r.conf) else f" ± {fmt(float(r.conf))}")
+        rows.setdefault(key, {})[r.index] = cell
+    return pd.DataFrame([{"scenario": k[0], "outcome": k[1], "parameter": k[2], **v} for k, v in rows.items()])
+
+
+def fmt(v) -> str:
+    """A table cell: floats to three significant digits, NaN as blank, anything else as text."""
+    if isinstance(v, float):
+        return "" if v != v else f"{v:.3g}"
+    return str(v)

@@ -22,7 +22,7 @@ from sim.sweep.spec import LoadedSpec
 from sim.scenario import ScenarioTemplate
 from sim.sweep.worker import RESERVED, run_blocsim, select
 
-_OVERRIDE_PREFIX = re.compile(r"^override [^:]+:0: ")
+_OVERRIDE_PREFIX = re.compile(r"^override: [^:]+: ")
 
 
 def _inner(exc: UserError) -> str:
@@ -35,6 +35,9 @@ def scenario_ref(loaded: LoadedSpec, i: int) -> tuple[ScenarioRef, list[dict]]:
     from sim.scenario.yamlio import load_with_extends, parse_yaml
 
     path = loaded.scenario_path(i)
+    missing = loaded.missing_scenario(i)
+    if missing:
+        raise UserError(loaded.message(("scenarios", i), missing))
     try:
         tracked = load_with_extends(path)
         text = yaml.safe_dump(tracked.data, sort_keys=False, allow_unicode=True)
@@ -57,8 +60,8 @@ def _base_problems(loaded: LoadedSpec, exc: UserError, label: str, s: int) -> li
     out, rest = [], []
     for m in exc.messages:
         owner = None
-        if m.startswith("override ") and not _OVERRIDE_PREFIX.match(m):
-            dotted = m[len("override "):].split(":", 1)[0]
+        if _OVERRIDE_PREFIX.match(m):
+            dotted = m[len("override: "):].split(":", 1)[0]
             for i, p in enumerate(spec.parameters):
                 if p.path == dotted:
                     owner = ("parameters", i, "path")

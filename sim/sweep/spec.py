@@ -206,12 +206,28 @@ class LoadedSpec:
         return self.tracked.message(path, problem)
 
     def scenario_path(self, i: int) -> Path:
-        """Scenario i resolved: relative to the spec file first, then shipped names."""
+        """Scenario i resolved: a path relative to the spec's own folder (wherever the spec was
+        copied, and whatever the working folder), or the name of a shipped scenario."""
         from sim.scenario import resolve_path
 
         given = self.spec.scenarios[i]
         local = Path(self.file).parent / given
-        return local if local.exists() else Path(resolve_path(given))
+        if local.exists() or len(Path(given).parts) > 1 or Path(given).is_absolute():
+            return local
+        return Path(resolve_path(given))
+
+    def missing_scenario(self, i: int) -> str | None:
+        """A message for scenario i when its file does not exist: where it was looked for, and why there."""
+        from sim.scenario import SCENARIO_DIR, did_you_mean
+
+        path = self.scenario_path(i)
+        if path.exists():
+            return None
+        shipped = sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+        near = did_you_mean(Path(self.spec.scenarios[i]).stem, shipped)
+        return (f"{self.spec.scenarios[i]}: no such file: looked for {path.resolve()} (a scenario path is "
+                f"relative to the spec's own folder, {Path(self.file).resolve().parent}; or give the name of a "
+                f"shipped scenario: {near}{', '.join(shipped)})")
 
 
 def parse_spec(text: str, file: str = "<string>") -> LoadedSpec:
@@ -220,8 +236,35 @@ def parse_spec(text: str, file: str = "<string>") -> LoadedSpec:
     from sim.scenario.yamlio import parse_yaml
 
     tracked = parse_yaml(text, file)
-    spec = validate_tracked(tracked, SweepSpec, "scenarios: ..., parameters: ..., design: ...", _design_problems)
+    try:
+        spec = validate_tracked(tracked, SweepSpec, "scenarios: ..., parameters: ..., design: ...", _design_problems)
+    except UserError as exc:
+        raise UserError(exc.messages + _path_problems_despite(tracked, file, text)) from None
     return LoadedSpec(spec, file, text, tracked)
+
+
+def _path_problems_despite(tracked: Any, file: str, text: str) -> list[str]:
+    """Whether the parameter paths fit the scenarios, checked with the spec's invalid fields set
+    aside: a bad `design:` must not hide a mistyped path. Nothing when that cannot be told."""
+    from pydantic import ValidationError
+
+    from sim.scenario import validate_partial
+    from sim.sweep.prepare import check_parameters, scenario_ref
+
+    if not isinstance(tracked.data, dict):
+        return []
+    try:
+        found = SweepSpec.model_validate(tracked.data), set()   # valid fields; the design checks failed
+    except ValidationError as exc:
+        found = validate_partial(exc, tracked, SweepSpec)
+    if found is None or not found[0].parameters or ("parameters",) in found[1]:
+        return []
+    loaded = LoadedSpec(found[0], file, text, tracked)
+    try:
+        check_parameters(loaded, [scenario_ref(loaded, i)[0] for i in range(len(loaded.spec.scenarios))])
+    except UserError as exc:
+        return list(exc.messages)
+    return []
 
 
 def load_spec(path: str | Path) -> LoadedSpec:

@@ -4,12 +4,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import solara
 
 from viz.components.messages import Messages
 from viz.components.upload import Upload
 from viz.session import Settings, alignment_rules, format_value, parse_overrides, set_override_line
+
+
+def scenario_options(shipped: list[str], current: str | None, title: str = "") -> dict[str, str]:
+    """The scenario picker's labels -> what loading them takes: the shipped scenarios by name, and
+    a scenario opened from a file by its own name and file name, never its absolute path."""
+    options = {name: name for name in shipped}
+    if current and current not in shipped:
+        path = Path(current)
+        if path.suffix in (".yaml", ".yml") and path.stem in shipped and path.parent.name == "scenarios":
+            options[path.stem] = current   # a shipped scenario given by its path
+            options = {k: v for k, v in options.items() if not (k == path.stem and v != current)}
+        else:
+            options[title if title and title not in options else path.name] = current
+    return options
+
 
 @solara.component
 def Controls(
@@ -22,6 +38,7 @@ def Controls(
     on_upload: Callable[[dict], None],
     on_apply: Callable[[str, str, str, str], None],
     dials: list[dict] | None = None,
+    title: str = "",
 ):
     """The left-hand control panel (it takes no frame, so a step does not re-render it)."""
     rules = alignment_rules()
@@ -43,9 +60,14 @@ def Controls(
 
     with solara.Card(title="Run", classes=["blocsim-controls"], style={"padding": "4px"}):
         current = settings.scenario_name if settings.upload_text is None else None
-        options = scenarios if current in scenarios or current is None else [*scenarios, current]
-        solara.Select("Scenario", value=current, values=options, on_value=lambda v: v and on_scenario(v),
+        options = scenario_options(scenarios, current, title)
+        shown = next((label for label, v in options.items() if v == current), None)
+        solara.Select("Scenario", value=shown, values=list(options),
+                      on_value=lambda label: label and options.get(label) != current and on_scenario(options[label]),
                       classes=["blocsim-scenario"])
+        if current and current not in scenarios:
+            solara.Text(f"from the file {Path(current).name}", style={"font-size": "12px", "color": "#666"},
+                        classes=["blocsim-scenario-file"])
         Upload(event_upload=on_upload)
         if settings.upload_name:
             solara.Text(f"Uploaded: {settings.upload_name}", style={"font-size": "12px", "color": "#444"})

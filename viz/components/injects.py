@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import solara
 
+from viz import theme
 from viz.components.messages import Messages
 
 
@@ -26,11 +27,13 @@ def event_label(e: dict) -> str:
 
 @solara.component
 def InjectsView(ids: list[str], scheduled: list[dict], on_event: Callable[[str], list[str]],
-                on_action: Callable[[str, str, str, str | None, str], list[str]]):
+                on_action: Callable[[str, str, str, str | None, str], list[str]], names: list[str] | None = None):
     """Scheduled events and a composer; shows what was queued or what is wrong.
 
     It takes no frame, so stepping the run does not re-render it."""
     kinds = action_kinds()
+    choices = theme.actor_choices(ids, names)
+    label_of = {a: label for label, a in choices.items()}
     labels = {event_label(e): e["id"] for e in scheduled}
     chosen_event, set_chosen_event = solara.use_state(None)
     kind, set_kind = solara.use_state("arms_transfer" if "arms_transfer" in kinds else next(iter(kinds), None))
@@ -69,12 +72,13 @@ def InjectsView(ids: list[str], scheduled: list[dict], on_event: Callable[[str],
     solara.Text("Compose an action", style={"font-weight": "500", "display": "block", "margin-top": "12px"})
     with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}):
         with solara.Div(style={"flex": "1", "min-width": "140px"}):
-            solara.Select("Actor", value=actor, values=ids, on_value=set_actor, classes=["blocsim-inject-actor"])
+            solara.Select("Actor", value=label_of.get(actor), values=list(choices),
+                          on_value=lambda x: set_actor(choices.get(x)), classes=["blocsim-inject-actor"])
         with solara.Div(style={"flex": "1", "min-width": "170px"}):
             solara.Select("Action", value=kind, values=list(kinds), on_value=set_kind, classes=["blocsim-inject-kind"])
         with solara.Div(style={"flex": "1", "min-width": "140px"}):
-            solara.Select("Target", value=target, values=ids, on_value=set_target,
-                          classes=["blocsim-inject-target"])
+            solara.Select("Target", value=label_of.get(target), values=list(choices),
+                          on_value=lambda x: set_target(choices.get(x)), classes=["blocsim-inject-target"])
     with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}):
         if items:
             with solara.Div(style={"flex": "1", "min-width": "140px"}):

@@ -35,7 +35,7 @@ def _pairs(items: list[tuple[str, float]], fmt=lambda v: f"{v:+.2f}") -> str:
 
 @solara.component
 def Inspector(frame: Frame | None, ids: list[str], actor: str | None, on_select: Callable[[str | None], None],
-              preview: bool = False):
+              preview: bool = False, names: list[str] | None = None):
     """A card with the selected (or, with ``preview``, hovered) country's details, or a hint.
 
     ``frame`` may be None while nothing is shown, so stepping does not re-render the hint."""
@@ -46,7 +46,8 @@ def Inspector(frame: Frame | None, ids: list[str], actor: str | None, on_select:
             solara.Text("Hover over a country in the network to preview it; click it (or pick one below) "
                         "to keep it here.",
                         style={"color": "#666", "display": "block", "margin": "8px 0"})
-            solara.Select(label="Country", value=None, values=ids, on_value=on_select)
+            choices = theme.actor_choices(ids, frame.names if frame is not None else names)
+            solara.Select(label="Country", value=None, values=list(choices), on_value=lambda x: on_select(choices.get(x)))
             return
         colour = theme.bloc_colour(d["bloc"])
         with solara.Row(justify="space-between", style={"align-items": "center"}):
@@ -61,8 +62,8 @@ def Inspector(frame: Frame | None, ids: list[str], actor: str | None, on_select:
                 solara.Button(icon_name="mdi-close", icon=True, on_click=lambda: on_select(None), small=True)
         solara.Text(f"Doctrine: {d['doctrine']} · lean {d['lean']:+.2f} (− US-led, + Russia/China) · "
                     f"power {d['power']:.3f}", style={"display": "block"})
-        solara.Text(f"Economy ${_n(d['economy'])}bn/yr · reserves ${_n(d['reserves'])}bn "
-                    f"(frozen ${_n(d['frozen'])}bn) · sanction pressure {d['sanction_pressure']:.2f}",
+        solara.Text(f"Economy {theme.money(d['economy'])}/yr · reserves {theme.money(d['reserves'])} "
+                    f"(frozen {theme.money(d['frozen'])}) · sanction pressure {d['sanction_pressure']:.2f}",
                     style={"display": "block"})
         rows = "".join(
             f"<tr><td>{s['item'].replace('_', ' ')}</td><td>{_n(s['stock'])}</td><td>{_n(s['production'])}</td>"
@@ -79,6 +80,6 @@ def Inspector(frame: Frame | None, ids: list[str], actor: str | None, on_select:
             ("Sanctions on", _pairs(d["sanctions_on"], lambda v: f"{v:.2f}")),
             ("Arms in (last step)", _pairs(d["arms_in"], _n)),
             ("Arms out (last step)", _pairs(d["arms_out"], _n)),
-            ("Aid (last step)", f"received ${d['aid_in']:.2f}bn · gave ${d['aid_out']:.2f}bn"),
+            ("Aid (last step)", f"received {theme.money(d['aid_in'])} · gave {theme.money(d['aid_out'])}"),
         ):
             solara.HTML(tag="div", unsafe_innerHTML=f"<b>{label}:</b> {escape(text)}", style={"font-size": "13px"})

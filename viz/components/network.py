@@ -10,6 +10,7 @@ import numpy as np
 import solara
 
 from viz import theme
+from viz.components.camps import changes_at
 from viz.components.echart import EChart, option_json
 from viz.session import Frame
 
@@ -23,8 +24,10 @@ def _fmt(x: float) -> str:
 
 
 def network_option(f: Frame, positions: np.ndarray, selected: str | None = None,
-                   threshold: float = EDGE_THRESHOLD) -> dict:
-    """ECharts option for the network of frame ``f`` at the given (n, 2) positions."""
+                   threshold: float = EDGE_THRESHOLD, changed: dict[str, str] | None = None) -> dict:
+    """ECharts option for the network of frame ``f`` at the given (n, 2) positions; the actors in
+    ``changed`` (id -> 'from → to') changed camp on this step and wear a ring and a note."""
+    changed = changed or {}
     n = f.n
     power = np.maximum(f.power, 0.0)
     size = 14 + 46 * np.sqrt(power / power.max()) if n and power.max() > 0 else np.full(n, 20.0)
@@ -44,8 +47,14 @@ def network_option(f: Frame, positions: np.ndarray, selected: str | None = None,
             "label": {"show": True, "formatter": a, "fontSize": 11, "fontWeight": "bold" if a == selected else "normal"},
             "tooltip": {"formatter": tip},
         }
+        if a in changed:
+            node["itemStyle"] = {"borderColor": theme.CHANGE, "borderWidth": 6, "shadowBlur": 14,
+                                 "shadowColor": theme.CHANGE}
+            node["label"].update(formatter=f"{a} ⇄ changed camp", fontWeight="bold", color="#7a4f00")
+            node["tooltip"]["formatter"] = tip.replace("<br/><i>", f"<br/><b>changed camp this step: "
+                                                                  f"{escape(changed[a])}</b><br/><i>", 1)
         if a == selected:
-            node["itemStyle"] = {"borderColor": "#000", "borderWidth": 3}
+            node["itemStyle"] = {**node.get("itemStyle", {}), "borderColor": "#000", "borderWidth": 3}
         nodes.append(node)
     links = []
     iu, ju = np.triu_indices(n, k=1)
@@ -84,7 +93,12 @@ def network_option(f: Frame, positions: np.ndarray, selected: str | None = None,
         "legend": [{"data": [c["name"] for c in categories], "top": 0, "left": "center"}],
         "graphic": [{"type": "text", "left": 8, "bottom": 4, "style": {
             "text": "— friendly   - - hostile   → arms (orange), aid (blue), dual-use (purple)",
-            "fill": "#555", "fontSize": 11}}],
+            "fill": "#555", "fontSize": 11}}] + ([{
+                "type": "text", "right": 8, "bottom": 22, "z": 10, "style": {
+                    "text": "\n".join(f"Changed camp this step: {f.name_of(a)}, {move}" for a, move in changed.items()),
+                    "fill": "#7a4f00", "fontSize": 12, "fontWeight": "bold", "lineHeight": 18,
+                    "backgroundColor": "#fff8e1", "padding": [4, 8], "borderColor": theme.CHANGE,
+                    "borderWidth": 1}}] if changed else []),
         "series": [{
             "type": "graph", "layout": "none", "roam": True, "draggable": False,
             "categories": categories, "data": nodes, "links": links,
@@ -98,8 +112,11 @@ def network_option(f: Frame, positions: np.ndarray, selected: str | None = None,
 def NetworkView(frame: Frame, selected: str | None,
                 on_select: Callable[[str | None], None], on_preview: Callable[[str | None], None] | None = None):
     """The network chart; hovering a country previews it in the inspector, clicking keeps it there."""
-    option = solara.use_memo(lambda: option_json(network_option(frame, frame.positions, selected)),
-                             [frame.revision, selected])
+    def build():
+        changed = {c.actor: f"{c.from_camp} → {c.to_camp}" for c in changes_at(frame)}
+        return option_json(network_option(frame, frame.positions, selected, changed=changed))
+
+    option = solara.use_memo(build, [frame.revision, selected])
 
     def clicked(ev: dict):
         name = ev.get("name")

@@ -45,7 +45,7 @@ def indicators(f: Frame) -> list[Indicator]:
         out.append(Indicator(f"series:{col}", _pretty(col), "run"))
     for var, label in (("lean", "lean"), ("pressure", "sanction pressure")):
         if var in f.agent_series.columns:
-            out += [Indicator(f"actor:{var}:{a}", f"{label}: {a}", label) for a in f.ids]
+            out += [Indicator(f"actor:{var}:{a}", f"{label}: {f.name_of(a)}", label) for a in f.ids]
     return out
 
 
@@ -69,17 +69,26 @@ def _clean(v) -> float | None:
     return round(v, 5) if np.isfinite(v) else None
 
 
+DIRECT_LABELS = 5  # more lines than this: each is labelled at its end instead of in a legend that would page
+PLOT_PX = 190      # the plotting area's height in a standard chart (260px less margins), for end labels
+
+
 def line_option(lines: list[dict], steps: int, y_name: str = "", log: bool = False,
                 y_range: tuple[float, float] | None = None) -> dict:
-    """A line chart over steps 0..``steps``. Each line: name, x, y, colour, dashed."""
+    """A line chart over steps 0..``steps``. Each line: name, x, y, colour, dashed, and an optional
+    short ``label`` written at the line's end when the lines are too many for a legend."""
+    direct = len(lines) > DIRECT_LABELS
+    nudges = _label_nudges([ln["y"] for ln in lines], y_range) if direct and y_range else [0.0] * len(lines)
     series = []
-    for ln in lines:
+    for ln, nudge in zip(lines, nudges):
         ys = [None if (y is None or (log and y <= 0)) else y for y in ln["y"]]
         series.append({
             "type": "line", "name": ln["name"], "data": [[x, y] for x, y in zip(ln["x"], ys)],
             "showSymbol": len(ys) <= 3, "symbolSize": 5, "connectNulls": False,
             "lineStyle": {"width": 2, "type": "dashed" if ln.get("dashed") else "solid", "color": ln["colour"]},
             "itemStyle": {"color": ln["colour"]},
+            **({"endLabel": {"show": True, "formatter": ln.get("label", ln["name"]), "color": ln["colour"],
+                             "fontSize": 10, "distance": 3, "offset": [0, nudge]}} if direct else {}),
         })
     y_axis = {"type": "log" if log else "value", "name": y_name, "nameTextStyle": {"align": "left"},
               "scale": not log}
@@ -88,13 +97,36 @@ def line_option(lines: list[dict], steps: int, y_name: str = "", log: bool = Fal
     return {
         "animation": False,
         "tooltip": {"trigger": "axis", "confine": True},
-        "legend": {"type": "scroll", "top": 0, "textStyle": {"fontSize": 11}},
-        "grid": {"left": 55, "right": 20, "top": 48, "bottom": 30},
+        "legend": {"show": not direct, "top": 0, "textStyle": {"fontSize": 11}},
+        "grid": {"left": 10, "right": 52 if direct else 24, "top": 48 if not direct else 28, "bottom": 26,
+                 "containLabel": True},
         "xAxis": {"type": "value", "min": 0, "max": max(int(steps), 1), "name": "step", "minInterval": 1,
-                  "nameLocation": "end", "nameGap": 5},
+                  "nameLocation": "middle", "nameGap": 22},
         "yAxis": y_axis,
         "series": series,
     }
+
+
+def _label_nudges(ys: list[list[float | None]], y_range: tuple[float, float], plot_px: float = PLOT_PX,
+                  gap_px: float = 11.0) -> list[float]:
+    """Vertical pixel offsets for end labels so that labels of lines ending close together stack
+    one under the other instead of overprinting (lines keep their place; only labels move)."""
+    low, high = y_range
+    last = [next((v for v in reversed(y) if v is not None), None) for y in ys]
+    want = {k: (high - min(max(v, low), high)) / (high - low) * plot_px for k, v in enumerate(last) if v is not None}
+    order = sorted(want, key=want.get)
+    placed: dict[int, float] = {}
+    for k in order:   # top to bottom, each at least a line below the one above
+        placed[k] = max(want[k], placed[order[order.index(k) - 1]] + gap_px) if placed else want[k]
+    overflow = max(placed.values(), default=0.0) - plot_px
+    if overflow > 0:  # pushed past the bottom: slide the stack back up
+        for k in reversed(order):
+            placed[k] -= overflow
+            nxt = order.index(k) - 1
+            if nxt < 0 or placed[order[nxt]] <= placed[k] - gap_px:
+                break
+            overflow = placed[order[nxt]] - (placed[k] - gap_px)
+    return [placed[k] - want[k] if k in placed else 0.0 for k in range(len(ys))]
 
 
 def _series_lines(f: Frame, cols: list[str], pinned: bool = True) -> list[dict]:
@@ -109,8 +141,7 @@ def _actor_lines(f: Frame, var: str, actors: list[str]) -> list[dict]:
     lines = []
     for a in actors:
         x, y = values(f, f"actor:{var}:{a}")
-        i = f.ids.index(a)
-        lines.append({"name": a, "x": x, "y": y, "colour": theme.bloc_colour(int(f.bloc[i]))})
+        lines.append({"name": f.name_of(a), "label": a, "x": x, "y": y, "colour": theme.actor_colour(a, f.ids)})
     return lines
 
 
@@ -149,7 +180,8 @@ def compare_option(f: Frame, keys: list[str]) -> dict:
     labels = {i.key: i.label for i in indicators(f)}
     lines = []
     for n, key in enumerate(keys[:MAX_LINES]):
-        colour = theme.series_colour(n)
+        actor = key.rpartition(":")[2] if key.startswith("actor:") else None
+        colour = theme.actor_colour(actor, f.ids) if actor else theme.series_colour(n)
         x, y = values(f, key)
         lines.append({"name": f"{labels.get(key, key)} (this run)", "x": x, "y": y, "colour": colour})
         if f.pinned is not None:
