@@ -223,6 +223,58 @@ class ArmsTransfer(ActionKind):
 
 
 @register_action
+class ArmsRequest(ActionKind):
+    """Ask the target for arms (item, amount), optionally offering payment terms; the target answers next month.
+
+    Recorded on the world for the month (`world.requests`); the target's doctrine weighs it
+    the next month (`Doctrine.supply`, `Doctrine.answer_requests`), a team sees it in its view."""
+
+    name = "arms_request"
+    order = 62
+    items = ITEMS
+
+    @classmethod
+    def check_spec(cls, spec):
+        if spec.amount <= 0:
+            return "amount: ask for more than 0"
+        return super().check_spec(spec)
+
+    @classmethod
+    def describe(cls, a, who, whom):
+        paid = f", offering {a.payment_item} worth {money(a.payment_amount)}" if a.payment_item else ""
+        return f"{who} asked {whom} for {_fmt(a.amount)} {UNITS[a.item]}{paid}"
+
+    @classmethod
+    def apply(cls, world, batch):
+        src, dst, amt = _pairs(world, batch)
+        k = np.fromiter((ITEM[a.item] for a in batch), int, len(batch))
+        np.add.at(world.requests, (src, dst, k), amt)
+        np.add.at(world.cooperation, (src, dst), world.signals.arms_request)
+        for s, d, i, a in zip(src, dst, k, batch):
+            if a.payment_item and a.payment_amount > 0:
+                world.request_terms[int(s), int(d), int(i)] = (a.payment_item, a.payment_amount)
+        return batch
+
+
+@register_action
+class Decline(ActionKind):
+    """The answer to an arms request met short: the units not sent and why. It changes nothing and
+    signals nothing itself (the arms withheld are the signal)."""
+
+    name = "decline"
+    order = 64
+    items = ITEMS
+
+    @classmethod
+    def describe(cls, a, who, whom):
+        return f"{who} turned down {_fmt(a.amount)} of the {UNITS[a.item]} {whom} asked for"
+
+    @classmethod
+    def apply(cls, world, batch):
+        return batch
+
+
+@register_action
 class DualUseTrade(ActionKind):
     """Covert "normal trade" in dual-use goods: raises the buyer's drone and missile output."""
 

@@ -19,4 +19,8 @@ class Country(mesa.Agent):
 
     def decide(self, ctx: Context) -> None:
         orders = self.model.orders.get(self.actor_id)   # a team plays this country: its orders decide
-        self.model.pending.extend(self.doctrine.decide(self.index, ctx) if orders is None else orders)
+        if orders is not None:
+            self.model.pending.extend(orders)
+            return
+        planned = self.doctrine.decide(self.index, ctx)
+        self.model.pending.extend(planned + self.doctrine.answer_requests(self.index, ctx, planned))

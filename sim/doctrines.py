@@ -106,22 +106,73 @@ class Doctrine:
 
     def supply(self, me: int, j: int, ctx: Context, items: list[str], share: float,
                why: str, pay_with: list[str] | None = None, covert: bool = False) -> list[Action]:
-        """Arms from my stock toward j's needs, at most `share` of my stock per item."""
+        """Arms from my stock toward j's needs, or what j asked for if more (`world.asked`), at most
+        `share` of my stock per item; what a request does not get is declined with the reason."""
         w, out = ctx.world, []
         for item in items:
             k = ITEM[item]
-            amount = min(ctx.needs[j, k], share * w.stocks[me, k])
+            asked = w.asked[j, me, k]
+            amount = min(max(ctx.needs[j, k], asked), share * w.stocks[me, k])
             if item != "troops":
                 amount = np.floor(amount)  # whole shells, drones, missiles
+            limit = (f"its doctrine sends at most {share:.0%} of its stock of {UNITS[item]} a month "
+                     f"({share * w.stocks[me, k]:,.0f})")
             if amount < 1e-6 or (item != "troops" and amount * w.prices[k] < w.econ.min_delivery_bn):
+                if asked > 0:
+                    out.append(self.decline(me, j, ctx, item, asked, limit + ", less than its smallest delivery"))
                 continue
-            pay_item, pay = self.payment(me, j, ctx, amount * w.prices[k], pay_with or [])
+            offered = w.asked_terms.get((j, me, k))
+            if offered and (not pay_with or offered[0] in pay_with):   # the asker's terms, for what is sent
+                pay_item, pay = offered[0], float(offered[1] * min(amount / asked, 1.0))
+            else:
+                pay_item, pay = self.payment(me, j, ctx, amount * w.prices[k], pay_with or [])
             months = ctx.months_of_fire(j, k)
-            reason = (f"{ctx.name(j)} has {months:.1f} months of {UNITS[item]} left at its rate of fire,"
-                      f" and {why}")
+            if asked > ctx.needs[j, k]:
+                reason = f"{ctx.name(j)} asked for {asked:,.0f} {UNITS[item]}, and {why}"
+            else:
+                reason = (f"{ctx.name(j)} has {months:.1f} months of {UNITS[item]} left at its rate of fire,"
+                          f" and {why}" + (f"; it asked for {asked:,.0f}" if asked > 0 else ""))
             out.append(ctx.action(me, j, "arms_transfer", item=item, amount=float(amount), covert=covert,
                                   payment_item=pay_item, payment_amount=pay, reason=reason))
+            if asked > amount:
+                out.append(self.decline(me, j, ctx, item, asked - amount, limit))
         return out
+
+    @staticmethod
+    def decline(me: int, j: int, ctx: Context, item: str, amount: float, why: str) -> Action:
+        """The record of arms j asked for and does not get from me."""
+        return ctx.action(me, j, "decline", item=item, amount=float(amount), reason=why)
+
+    def answer_requests(self, me: int, ctx: Context, planned: list[Action]) -> list[Action]:
+        """Declines, with the reason, for the requests to me (`world.asked`) this month's plan leaves out."""
+        w = ctx.world
+        if not w.asked[:, me].any():
+            return []
+        answered = {(a.target, a.item) for a in planned if a.kind in ("arms_transfer", "decline")}
+        return [self.decline(me, j, ctx, ITEMS[k], w.asked[j, me, k], self.refusal(me, j, ITEMS[k], ctx))
+                for j, k in zip(*np.nonzero(w.asked[:, me])) if (w.ids[j], ITEMS[k]) not in answered]
+
+    def sends(self, me: int, ctx: Context) -> list[str]:
+        """The arms items this doctrine sends to a friend at war (none by default)."""
+        return []
+
+    def refusal(self, me: int, j: int, item: str, ctx: Context) -> str:
+        """Why this doctrine sends j none of `item` this month."""
+        w = ctx.world
+        if w.withdrawn_arms[me, j]:
+            return f"it has withdrawn its arms deliveries from {ctx.name(j)}"
+        if w.at_war[me, j]:
+            return f"it is at war with {ctx.name(j)}"
+        sends = self.sends(me, ctx)
+        if not sends:
+            return f"its doctrine ({self.title.split(':')[0]}) sends no arms"
+        if not ctx.belligerent[j]:
+            return f"its doctrine arms partners at war, and {ctx.name(j)} is not at war"
+        above = getattr(self.params, "friend_above", -1.0)
+        if w.affinity[me, j] <= above:
+            return (f"its affinity with {ctx.name(j)} ({w.affinity[me, j]:+.2f}) is not above {above:+.2f}, "
+                    "the least at which it arms a partner at war")
+        return f"its doctrine sends only {', '.join(UNITS[i] for i in sends)}"
 
     @staticmethod
     def payment(me: int, j: int, ctx: Context, value: float, wants: list[str]) -> tuple[str | None, float]:
@@ -196,6 +247,9 @@ class Patron(Doctrine):
                     out += self.supply(me, j, ctx, p.arms_items, p.arms_share, "it is a partner under attack")
         out += self.sanctions(me, ctx)
         return out
+
+    def sends(self, me, ctx):
+        return list(self.params.arms_items)
 
     def sanction_targets(self, me, ctx) -> dict[int, tuple[float, str]]:
         """Target -> (intensity wanted, reason)."""
@@ -448,6 +502,9 @@ class ArmsExporter(Doctrine):
                                pay_with=p.wants)
         return out
 
+    def sends(self, me, ctx):
+        return list(self.params.items)
+
 
 class CovertParams(Params):
     friend_above: float = Field(0.3, ge=-1, le=1)
@@ -492,6 +549,16 @@ class CovertPartner(Doctrine):
                 out.append(ctx.action(me, j, "diplomatic", item="joint_exercise",
                                       reason=f"{ctx.name(j)} is its closest partner"))
         return out
+
+    def sends(self, me, ctx):
+        return ["shells", "drones", "missiles"] if ctx.world.reputation[me] < self.params.open_below else []
+
+    def refusal(self, me, j, item, ctx):
+        concern = ctx.world.reputation[me]
+        if concern >= self.params.open_below and not ctx.world.withdrawn_arms[me, j]:
+            return (f"open arms would cost its reputation (concern {concern:.2f}, at least "
+                    f"{self.params.open_below:.2f}); it helps partners through dual-use trade instead")
+        return super().refusal(me, j, item, ctx)
 
 
 class HedgerParams(Params):

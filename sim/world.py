@@ -58,6 +58,9 @@ class World:
     arms_total: np.ndarray          # (n, n, K) units delivered
     aid_total: np.ndarray           # (n, n, len(AID)) $bn of economic support, by kind
     covert_total: np.ndarray        # (n, n) $bn of dual-use trade
+    # arms requests (sim.actions.ArmsRequest): made this step, and last step's (what suppliers answer now)
+    requests: np.ndarray            # (n, n, K) units asked, asker row -> supplier column
+    asked: np.ndarray               # (n, n, K) last step's requests
     step: int = 0
     index: dict[str, int] = field(default_factory=dict)
     treaties: dict[str, dict] = field(default_factory=dict)
@@ -65,6 +68,8 @@ class World:
     fronts: dict[str, float] = field(default_factory=dict)
     signals: Signals = field(default_factory=Signals)   # the scenario's `signals:` (what each action signals)
     econ: Economy = field(default_factory=Economy)      # the scenario's `economy:` (figures and prices)
+    request_terms: dict = field(default_factory=dict)   # (asker, supplier, k) -> (payment_item, $bn) offered
+    asked_terms: dict = field(default_factory=dict)     # last step's offered terms
 
     def __post_init__(self) -> None:
         self.index = {a: i for i, a in enumerate(self.ids)}
@@ -96,6 +101,8 @@ class World:
     def begin_step(self) -> None:
         self.last_arms = self.arms_flow @ self.prices
         self.last_covert = self.covert_flow.copy()
+        self.asked, self.requests = self.requests, np.zeros_like(self.requests)
+        self.asked_terms, self.request_terms = self.request_terms, {}
         for arr in (self.arms_flow, self.aid_flow, self.covert_flow, self.payment_flow,
                     self.cooperation, self.hostility, self.fired, self.created):
             arr.fill(0.0)
@@ -154,7 +161,7 @@ def build_world(s: Scenario) -> World:
         fired=np.zeros((n, K)), created=np.zeros((n, K)), at_war=np.zeros((n, n), bool),
         deployed=np.zeros(n), last_arms=zeros_nn(), last_covert=zeros_nn(),
         arms_total=np.zeros((n, n, K)), aid_total=np.zeros((n, n, len(AID))), covert_total=zeros_nn(),
-        signals=s.signals, econ=s.economy,
+        requests=np.zeros((n, n, K)), asked=np.zeros((n, n, K)), signals=s.signals, econ=s.economy,
     )
     for tid, t in s.treaties.items():
         world.treaties[tid] = {"kind": t.kind, "parties": [index[p] for p in t.parties],

@@ -138,3 +138,44 @@ def test_patron_sanctions_firms_of_a_detected_covert_supplier_and_arms_suppliers
     assert {(a.actor, a.target, a.item) for a in secondary} == {("PAT", "COV", "firms"), ("PAT", "SUP", "firms")}
     assert [a.amount for a in secondary if a.target == "COV"] == [0.05, 0.1]   # escalates each detection
     assert all("dual-use" in a.reason or "delivered arms" in a.reason for a in secondary)
+
+
+def ask(*requests):
+    """A small world in which, in month 1, Defendia asks for arms: (supplier, item, amount, terms)."""
+    actions = [{"actor": "DEF", "target": sup, "kind": "arms_request", "item": item, "amount": amount, **terms}
+               for sup, item, amount, terms in requests]
+    m = BlocModel(make_scenario(events={"ask": {"description": "Defendia asks", "step": 1, "actions": actions}}), 0)
+    m.run(2)
+    return m, [a for a in m.events if a.step == 2 and a.target == "DEF"]
+
+
+def test_a_patron_honours_a_request_up_to_its_share_and_takes_the_offered_terms():
+    _, unasked = first_step(make_scenario())
+    assert not [a for a in unasked if a.actor == "PAT" and a.item == "air_defence"]   # Defendia lacks none
+    _, acts = ask(("PAT", "air_defence", 20, {"payment_item": "cash", "payment_amount": 0.02}))
+    sent = [a for a in acts if a.actor == "PAT" and a.kind == "arms_transfer" and a.item == "air_defence"]
+    assert sent[0].delivered == 20                          # the request alone moved it
+    assert sent[0].payment_item == "cash" and sent[0].payment_amount == 0.02
+    assert "asked for 20" in sent[0].reason
+    assert not [a for a in acts if a.kind == "decline"]
+
+
+def test_a_request_beyond_the_share_or_to_an_unfriendly_supplier_is_declined_with_the_reason():
+    m, acts = ask(("PAT", "air_defence", 10_000, {}), ("SUP", "shells", 10_000, {}), ("PAT", "drones", 50, {}))
+    sent = next(a for a in acts if a.actor == "PAT" and a.item == "air_defence" and a.kind == "arms_transfer")
+    assert sent.delivered == 25                               # 5% of 500: the same limit as without a request
+    declined = {(a.actor, a.item): a for a in acts if a.kind == "decline"}
+    assert declined["PAT", "air_defence"].amount == 10_000 - 25
+    assert "at most 5% of its stock" in declined["PAT", "air_defence"].reason
+    assert "affinity with Defendia" in declined["SUP", "shells"].reason
+    assert "sends only shells, missiles, air-defence" in declined["PAT", "drones"].reason
+    assert "Patronia turned down 9,975 of the air-defence interceptors Defendia asked for" in \
+        declined["PAT", "air_defence"].sentence(dict(zip(m.world.ids, m.world.names)))
+
+
+def test_a_request_signals_cooperation_by_the_scenario_weight():
+    m = BlocModel(make_scenario(events={"ask": {"description": "asks", "step": 1, "actions": [
+        {"actor": "DEF", "target": "SUP", "kind": "arms_request", "item": "shells", "amount": 1000}]}},
+        signals={"arms_request": 3.0}), 0)
+    m.step()
+    assert m.world.cooperation[m.world.index["DEF"], m.world.index["SUP"]] == 3.0

@@ -244,3 +244,27 @@ def test_every_suggestion_of_the_advisor_passes_the_order_checks(tmp_path):
         done = moves(g.current_model(), g.months(turn))
         for team in teams:
             assert sorted(a.kind for a in done if a.source == f"order:{team}") == adopted[team]
+
+
+def test_a_team_sees_arms_requested_of_it_and_not_others_and_answers_with_a_transfer(tmp_path):
+    g, codes = Game.create(tmp_path / "r.db", "feb2022_baseline", ["UKR", "USA", "RUS"], seed=1)
+    f = g.join(codes["facilitator"])
+    ukr, usa, rus = (g.join(codes["teams"][c]) for c in ("UKR", "USA", "RUS"))
+    ask = {"kind": "arms_request", "target": "USA", "item": "air_defence", "amount": 300,
+           "payment_item": "cash", "payment_amount": 0.1, "reason": "our cities are under missile attack"}
+    for bad, why in (({**ask, "amount": 0}, "ask for more than 0"), ({**ask, "item": "banks"}, "does not fit"),
+                     ({**ask, "actor": "GBR"}, "only for its own country"), ({**ask, "target": "XXX"}, "target")):
+        with pytest.raises(Refused, match=why):
+            g.submit_order(ukr, bad)
+    g.submit_order(ukr, ask)
+    g.adjudicate(f)
+    seen = g.view(usa)["requests"]
+    assert [(r["actor"], r["item"], r["amount"], r["payment_item"]) for r in seen] == [("UKR", "air_defence", 300, "cash")]
+    assert "our cities are under missile attack" in seen[0]["text"]
+    assert g.view(rus)["requests"] == [] and g.view(ukr)["requests"] == []
+    assert not [e for e in g.view(rus)["events"] + g.view(g.join(codes["observer"]))["events"]
+                if e["kind"] == "arms_request"], "a request is between the two"
+    g.submit_order(usa, {"kind": "arms_transfer", "target": "UKR", "item": "air_defence", "amount": 300,
+                         "payment_item": "cash", "payment_amount": 0.1, "reason": "Ukraine asked"})
+    g.adjudicate(f)
+    assert moves(g.current_model(), [2], actor="USA", target="UKR", kind="arms_transfer", item="air_defence")

@@ -3,8 +3,8 @@
 A team sees its own country (stocks, production, needs, reserves, treaties, sanctions on
 it and by it), the public record (open moves, UN votes, the fronts), everything done to
 it or by it (covert trade included), its own orders and what the facilitator revealed to
-it. Covert moves it is not party to, other countries' stocks and other teams' orders are
-not in its view. The observer sees the public record; the facilitator sees everything.
+it, and the arms requested of it last month (`requests`). Covert moves and arms requests it
+is not party to, other countries' stocks and other teams' orders are not in its view. The observer sees the public record; the facilitator sees everything.
 """
 
 from __future__ import annotations
@@ -15,10 +15,13 @@ from sim.scenario.schema import ITEMS
 from sim.world import ITEM
 
 
+PRIVATE = ("dual_use_trade", "arms_request", "decline")   # covert trade; requests and answers between two
+
+
 def _public(a) -> bool:
     """Whether a move is in the public record: not covert trade, and not a field the facilitator set
     by hand (it may tell a country's stocks); scheduled events' changes are public."""
-    return not a.covert and a.kind != "dual_use_trade" and not (a.kind == "policy" and a.source == "inject")
+    return (not a.covert and a.kind not in PRIVATE and not (a.kind == "policy" and a.source == "inject"))
 
 
 def _event(a, names, me: str | None = None) -> dict:
@@ -88,6 +91,10 @@ def view(game, p, since: int = 0) -> dict:
     out["events"] = [_event(a, names, me) for a in moves if _public(a) or me in (a.actor, a.target)]
     out["done_to_it"] = [_event(a, names, me) for a in moves if a.target == me and a.actor != me]
     out["orders"] = game.orders(p).get(me, [])
+    # arms requested of it last month: its doctrine would weigh them now; a team answers with arms_transfer orders
+    out["requests"] = [{**_event(a, names, me), "item": a.item, "amount": a.amount, "payment_item": a.payment_item,
+                        "payment_amount": a.payment_amount}
+                       for a in model.events.for_step(model.world.step) if a.kind == "arms_request" and a.target == me]
     revealed = []
     for r in game.reveals.values():
         if r["team"] != me or r["hidden"]:

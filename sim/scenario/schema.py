@@ -219,6 +219,8 @@ class Signals(Strict):
     withdraw: NonNeg = param(3.0, "$bn-equivalent", "hostility of withdrawing support")
     resume: NonNeg = param(2.0, "$bn-equivalent", "cooperation of resuming support")
     attack: NonNeg = param(10.0, "$bn-equivalent", "hostility of a strike or incursion")
+    arms_request: NonNeg = param(0.5, "$bn-equivalent", "cooperation a request for arms signals toward the "
+                                 "supplier asked (a plea is a mark of trust, on the scale of a public statement)")
     diplomatic: Diplomacy = Field(default_factory=Diplomacy, description="each diplomatic move's signal")
 
 
