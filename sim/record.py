@@ -127,6 +127,13 @@ def load_record(path: str | Path | None = None) -> tuple[Record, "object"]:
     return record, tracked
 
 
+def records_of(scenario: str | None) -> list[Path]:
+    """The shipped record files (scenarios/record/) whose run is `scenario` (a shipped name)."""
+    if not scenario:
+        return []
+    return [path for path in sorted(RECORD_DIR.glob("*.yaml")) if load_record(path)[0].scenario == scenario]
+
+
 def check_against_scenario(record: Record, tracked, scenario) -> None:
     """Actor and theater ids the record names must exist in the scenario it is run on: one
     message, located at the first unknown id, listing them all."""

@@ -137,3 +137,27 @@ def test_a_scenario_of_another_world_is_one_message(capsys):
     assert main(["hindcast", "teaching_islands", "--seeds", "1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "lacks" in err[0] and "USA" in err[0] and "ukraine_2022_2025.yaml:" in err[0]
+
+
+def test_the_dashboard_offers_the_scorecard_only_for_a_scenario_with_a_record():
+    import ipyvuetify as v
+    import solara
+
+    from viz.components.scorecard import ScorecardView, record_note, score
+
+    for name in ("teaching_islands", None):
+        record, note = record_note(name)
+        assert record is None and "has no historical record" in note
+        _, rc = solara.render(ScorecardView(name, {}), handle_error=False)
+        assert not [b for b in rc.find(v.Btn).widgets if "blocsim-score" in (b.class_ or "")]
+        rc.close()
+    record, note = record_note("us_pullback_2025")
+    assert record.endswith("ukraine_2022_2025.yaml") and "ukraine_2022_2025.yaml" in note
+    _, rc = solara.render(ScorecardView("us_pullback_2025", {}, seeds=2), handle_error=False)
+    assert [b for b in rc.find(v.Btn).widgets if "blocsim-score" in (b.class_ or "")][0].children == \
+        ["Score against the record (2 seeds)"]
+    rc.close()
+    card, problem = score("us_pullback_2025", record, {"events.us_pullback.enabled": False}, 1)
+    plain, _ = score("us_pullback_2025", record, {}, 1)
+    assert problem == "" and card["scores"] != plain["scores"], "the run's overrides are scored"
+    assert score("us_pullback_2025", record, {"actors.XXX.economy": 1}, 1)[0] is None

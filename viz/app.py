@@ -25,6 +25,7 @@ from viz.components.inspector import Inspector
 from viz.components.messages import Messages
 from viz.components.network import NetworkView
 from viz.components.rules import RulesCompareView
+from viz.components.scorecard import ScorecardView
 from viz.components.timeseries import CompareView, TimeSeriesView
 from viz.components.toolbar import RunToolbar, is_notice
 from viz.components.votes import VotesView
@@ -256,3 +257,10 @@ def Dashboard():
             with solara.Card(title="Alignment rules side by side", classes=["blocsim-panel", "blocsim-panel-rules"]):
                 with Guard("rule comparison"):
                     RulesCompareView(session, frame).key(f"rules-{frame.source}-{frame.seed}-{frame.steps}")
+            with solara.Card(classes=["blocsim-panel", "blocsim-panel-scorecard"]):
+                with solara.Details(summary="Hindcast scorecard: this scenario against the historical record",
+                                    expand=False):
+                    with Guard("scorecard"):
+                        st = session.settings
+                        ScorecardView(st.scenario_name if st.upload_name is None else None,
+                                      dict(st.overrides)).key(f"score-{frame.source}-{sorted(st.overrides.items())}")

@@ -414,6 +414,25 @@ def test_compare_a_run_with_and_without_an_inject_on_the_same_axes(dashboard_url
 
 
 @pytest.mark.browser
+def test_hindcast_scorecard_folds_open_and_scores_a_historical_scenario(dashboard_url, new_page, shot):
+    page = open_dashboard(new_page, dashboard_url)
+    panel = page.locator(".blocsim-panel-scorecard")
+    panel.locator(".v-expansion-panel-header").click()                 # folded until asked for
+    assert "has no historical record" in panel.inner_text()            # the default scenario has none
+    assert panel.locator("button.blocsim-score").count() == 0
+    pick(page, ".blocsim-scenario", "us_pullback_2025")
+    page.wait_for_function("() => document.querySelector('.blocsim-scn').innerText.includes('2025')")
+    wait_ready(page)
+    panel.locator("button.blocsim-score").click()
+    table = panel.locator("table.blocsim-scorecard")
+    table.wait_for(timeout=120_000)
+    text = table.inner_text()
+    assert "fitting part" in text and "held-out part" in text and "missed pattern" in text
+    shot(panel, "12-hindcast-scorecard")
+    assert not page.net.external(), page.net.external()
+
+
+@pytest.mark.browser
 def test_alignment_rules_side_by_side(dashboard_url, new_page, shot):
     page = open_dashboard(new_page, dashboard_url)
     page.get_by_role("button", name="Compare all rules").click()

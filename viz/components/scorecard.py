@@ -1,17 +1,19 @@
 """The hindcast scorecard of the current scenario (sim/hindcast.py): shares of the record's
 patterns hit per group, fitting and held-out parts apart, and the patterns missed.
 
-Not wired into the layout yet: `ScorecardView(frame)` is a self-contained panel.
+Offered for a scenario a shipped record names as its run (`sim.record.records_of`); it runs
+several seeds, so it is scored when asked, off the page's thread.
 """
 
 from __future__ import annotations
 
+import threading
 from html import escape
 
 import solara
 
 from sim.errors import UserError
-from sim.record import GROUPS, PARTS
+from sim.record import GROUPS, PARTS, records_of
 
 PART_LABEL = {"fit": "fitting part", "held_out": "held-out part"}
 
@@ -40,23 +42,61 @@ def scorecard_html(card: dict) -> str:
     return head + "".join(rows) + missed
 
 
+def record_note(scenario: str | None) -> tuple[str | None, str]:
+    """(the record file that covers `scenario`, or None; what the panel says about it)."""
+    try:
+        found = records_of(scenario)
+    except UserError as exc:
+        return None, " ".join(exc.messages)
+    if not found:
+        what = f"The scenario {scenario}" if scenario else "An uploaded scenario"
+        return None, (f"{what} has no historical record to be scored against: a hindcast scores only a "
+                      "scenario that a record in scenarios/record/ names as its run (us_pullback_2025 for the "
+                      "Ukraine war record).")
+    return str(found[0]), f"Scores this scenario against the record {found[0].name}."
+
+
+def score(scenario: str, record: str, overrides: dict, seeds: int) -> tuple[dict | None, str]:
+    """(the scorecard, "") or (None, the problem)."""
+    from sim.hindcast import hindcast
+
+    try:
+        return hindcast(scenario, seeds=seeds, record_path=record, overrides=overrides or None), ""
+    except UserError as exc:
+        return None, " ".join(exc.messages)
+
+
 @solara.component
-def ScorecardView(frame, seeds: int = 5):
-    """A button that scores the current scenario file against the record over `seeds` seeds."""
+def ScorecardView(scenario: str | None, overrides: dict, seeds: int = 5):
+    """A button that scores the current shipped scenario (with the run's overrides) against its record."""
+    record, note = solara.use_memo(lambda: record_note(scenario), [scenario])
     card, set_card = solara.use_state(None)
     problem, set_problem = solara.use_state("")
+    running, set_running = solara.use_state(False)
 
-    def score():
-        from sim.hindcast import hindcast
-
+    def work(cancel: threading.Event):
+        if not running:
+            return
+        got, why = None, "scoring stopped"
         try:
-            set_card(hindcast(frame.source, seeds=seeds))
-            set_problem("")
-        except UserError as exc:
-            set_problem(" ".join(exc.messages))
+            got, why = score(scenario, record, overrides, seeds)
+        finally:
+            set_running(False)   # first: the page never shows "Scoring…" beside the new card
+            set_card(got)
+            set_problem(why)
 
-    solara.Button(f"Score against the record ({seeds} seeds)", on_click=score)
+    solara.use_thread(work, dependencies=[running], intrusive_cancel=False)
+    solara.Text(note, classes=["blocsim-scorecard-note"])
+    if record is None:
+        return
+    with_overrides = f", with this run's {len(overrides)} override(s)" if overrides else ""
+    solara.Text(f"It runs {seeds} seeds (0 to {seeds - 1}) over the record's months{with_overrides}: "
+                "the share of recorded patterns the model's median hits, per group.")
+    solara.Button(f"Score against the record ({seeds} seeds)", on_click=lambda: set_running(True),
+                  disabled=running, classes=["blocsim-score"])
+    if running:
+        solara.Text("Scoring…")
     if problem:
-        solara.Text(problem, style={"color": "#a31515"})
+        solara.Error(problem)
     if card:
         solara.HTML(tag="table", unsafe_innerHTML=scorecard_html(card), classes=["blocsim-table", "blocsim-scorecard"])
