@@ -12,10 +12,13 @@ from typing import Any
 
 import pandas as pd
 
+from sim.actions import prose_name
 from sim.camps import camp_changes
 from sim.votes import outcome
+from sim.world import ITEM
 
 MOVERS = 8  # actors listed under "Who moved"
+STOP_SHARE = 0.5  # a cut of steady support is told as a policy turn when at least this share of it ends
 
 
 def after_action_review(model, overrides: dict[str, Any] | None = None, summary: dict | None = None) -> str:
@@ -30,7 +33,7 @@ def after_action_review(model, overrides: dict[str, Any] | None = None, summary:
         out.append("- Changed from the scenario file: " +
                    "; ".join(f"`{k} = {v}`" for k, v in overrides.items()) + ".")
     out += ["", *_moves(model, names), "", *_ending(model, summary, names), "",
-            *_movers(model, names), "", *_flows(summary, names)]
+            *_movers(model, names), "", *_turns(model, names), *_flows(summary, names)]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -94,6 +97,52 @@ def _movers(model, names: dict[str, str]) -> list[str]:
     switches = sorted((c.step, c.sentence()) for c in changes)
     out += ["", "Changes of camp:", ""]
     out += ["- " + text for _, text in switches] or ["- None: every actor ended in the camp it started in."]
+    return out
+
+
+def _turns(model, names: dict[str, str]) -> list[str]:
+    """The stops of steady support the alignment rule counted as hostility (the interest rule's cut
+    term): which pair cooled, what support stopped, since when it had flowed, and why it stopped."""
+    cuts = [c for c in getattr(model.alignment, "cuts", []) if c[4] <= (1 - STOP_SHARE) * c[3]]
+    if not cuts:
+        return []
+    w, month = model.world, model.spec.step_to_month
+    out = ["## Policy turns", "", "Steady support that stopped (the alignment rule counts the stop as hostility):", ""]
+    for step, i, j, steady, now, before in cuts:
+        giver, receiver = w.ids[i], w.ids[j]
+        sent = _support_by_month(model, giver, receiver)
+        since = step - 1
+        while since - 1 in sent and sum(sent[since - 1].values()) > 0:
+            since -= 1
+        kinds = {k for m in range(max(since, step - 6), step) for k, v in sent.get(m, {}).items() if v > 0}
+        what = " and ".join(f"{k} (${sent[step - 1].get(k, 0.0):,.2f}bn the month before)" for k in sorted(kinds))
+        causes = [a for a in model.events if a.step in (step - 1, step) and a.actor == giver
+                  and (a.kind == "policy" or (a.kind == "withdraw" and a.target == receiver))]
+        why = "; ".join(dict.fromkeys(f"the event: {a.event}" if a.event else a.sentence(names) for a in causes)) \
+            or f"no event or inject: {prose_name(names[giver])}'s own doctrine sent less"
+        who, whom = prose_name(names[giver]), prose_name(names[receiver])
+        out.append(f"- {month(step)}: {who[0].upper() + who[1:]} and {whom} cooled (affinity {before:+.2f} before, "
+                   f"{w.affinity[i, j]:+.2f} at the end). The {what} {who} had sent {whom} "
+                   f"every month since {month(since)} (at least ${steady:,.2f}bn a month together) stopped: "
+                   f"${now:,.2f}bn that month. Why: {why}.")
+    return out + [""]
+
+
+def _support_by_month(model, giver: str, receiver: str) -> dict[int, dict[str, float]]:
+    """Step -> {'aid': $bn, 'arms': $bn} that `giver` delivered to `receiver`, from the log."""
+    prices = model.world.prices
+    out: dict[int, dict[str, float]] = {}
+    for a in model.events:
+        if a.actor != giver or a.target != receiver or a.blocked or not a.delivered:
+            continue
+        if a.kind == "economic_support":
+            kind, value = "aid", a.delivered
+        elif a.kind == "arms_transfer":
+            kind, value = "arms", a.delivered * prices[ITEM[a.item]]
+        else:
+            continue
+        month = out.setdefault(a.step, {})
+        month[kind] = month.get(kind, 0.0) + value
     return out
 
 

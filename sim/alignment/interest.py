@@ -69,6 +69,9 @@ class InterestDriven(AlignmentRule):
     def __init__(self, params, scenario, world) -> None:
         super().__init__(params, scenario, world)
         self.recent = np.zeros((0, world.n, world.n))   # support sent in the last cut_memory months
+        # each cut of steady support as it happened: (step, giver, receiver, steady $bn a month, $bn sent
+        # that month, their affinity before it); the after-action review (sim.review) tells the stops
+        self.cuts: list[tuple[int, int, int, float, float, float]] = []
 
     def support_cut(self, world) -> np.ndarray:
         """(n, n) $bn a month of steady support (every month of the window) that stopped this month."""
@@ -76,7 +79,10 @@ class InterestDriven(AlignmentRule):
         full = len(self.recent) == self.params.cut_memory
         steady = self.recent.min(axis=0) if full else np.zeros_like(now)
         self.recent = np.concatenate([self.recent, now[None]])[-self.params.cut_memory:]
-        return np.maximum(steady - now, 0.0)
+        cut = np.maximum(steady - now, 0.0)
+        self.cuts += [(world.step, int(i), int(j), float(steady[i, j]), float(now[i, j]), float(world.affinity[i, j]))
+                      for i, j in zip(*np.nonzero(cut))]
+        return cut
 
     def update(self, world, signals: Signals, rng: np.random.Generator) -> None:
         p = self.params
