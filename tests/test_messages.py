@@ -50,7 +50,8 @@ def test_a_copied_sweep_spec_resolves_scenarios_from_its_own_folder(tmp_path, mo
     with pytest.raises(UserError) as err:
         scenario_ref(loaded, 0)
     (msg,) = err.value.messages
-    assert msg.startswith(f"{copied / spec.name}:17: scenarios.0: ../us_pullback_2025.yaml: no such file: "
+    line = spec.read_text().splitlines().index("scenarios: ../us_pullback_2025.yaml") + 1
+    assert msg.startswith(f"{copied / spec.name}:{line}: scenarios.0: ../us_pullback_2025.yaml: no such file: "
                           f"looked for {tmp_path / 'mine' / 'us_pullback_2025.yaml'}")
     assert "relative to the spec's own folder" in msg and "did you mean 'us_pullback_2025'?" in msg
     # the scenario copied next to it is found, wherever the command runs

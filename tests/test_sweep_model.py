@@ -111,6 +111,6 @@ def test_check_needs_no_out_folder_but_a_run_does(capsys):
 
     spec = str(SCENARIOS / "sweeps" / "us_pullback_size_timing.yaml")
     assert main(["sweep", spec, "--check"]) == 0
-    assert "= 192 runs" in capsys.readouterr().out
+    assert "= 108 runs" in capsys.readouterr().out
     assert main(["sweep", spec]) == 2
     assert capsys.readouterr().err.strip().startswith("--out DIR: where to write the results is required")
