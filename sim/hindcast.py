@@ -149,7 +149,7 @@ def expected_text(p: Pattern) -> str:
     sign = {"approx": "", "at_least": ">= ", "at_most": "<= "}[p.compare]
     tol = f" ± {p.tolerance:g}" if p.compare == "approx" and p.tolerance else ""
     window = f" {p.since}..{p.date}" if p.since else ""
-    return f"{sign}{_num(p.value) if abs(p.value) >= 1000 else f'{p.value:g}'}{tol}{window}"
+    return f"{sign}{figure(p.value) if abs(p.value) >= 1000 else f'{p.value:g}'}{tol}{window}"
 
 
 def score_patterns(record: Record, traces: list[Trace]) -> list[dict]:
@@ -185,11 +185,12 @@ def score_patterns(record: Record, traces: list[Trace]) -> list[dict]:
         median = float(np.median(arr))
         lo, hi = np.percentile(arr, [5, 95])
         rows.append({**row, "covered": True, "model": median, "low": float(lo), "high": float(hi),
-                     "range": f"{_num(lo)} to {_num(hi)}", "hit": hit(p, median)})
+                     "range": f"{figure(lo)} to {figure(hi)}", "hit": hit(p, median)})
     return rows
 
 
-def _num(x: float) -> str:
+def figure(x: float) -> str:
+    """A figure as the scorecard prints it: thousands with commas, small values to 2 decimals."""
     x = float(x)
     if abs(x) >= 1000:
         return f"{x:,.0f}"
@@ -263,7 +264,7 @@ def render_text(card: dict, misses_only: bool = False) -> str:
                    f"{' missed' if misses_only else ''}):")
         out.append(f"  {'pattern':40} {'record':>34} {'model median':>13}  {'90% range':22} verdict")
         for r in rows:
-            model = r["model"] if isinstance(r["model"], str) else _num(r["model"])
+            model = r["model"] if isinstance(r["model"], str) else figure(r["model"])
             out.append(f"  {r['id'][:40]:40} {str(r['record'])[:34]:>34} {model[:13]:>13}  "
                        f"{r['range'][:22]:22} {'hit' if r['hit'] else 'MISS'}")
         out.append("")
@@ -284,7 +285,7 @@ def render_html(card: dict) -> str:
         body = "".join(
             f"<tr class={'hit' if r['hit'] else 'miss'}><td>{e(r['id'])}</td><td>{e(r['group'])}</td>"
             f"<td>{e(r['date'])}</td><td>{e(str(r['record']))}</td>"
-            f"<td>{e(r['model'] if isinstance(r['model'], str) else _num(r['model']))}</td>"
+            f"<td>{e(r['model'] if isinstance(r['model'], str) else figure(r['model']))}</td>"
             f"<td>{e(r['range'])}</td><td>{'hit' if r['hit'] else 'miss'}</td><td>{e(r['source'])}</td></tr>"
             for r in rows)
         parts.append(f"<h2>{'Fitting' if part == 'fit' else 'Held-out'} part</h2><table><tr><th>pattern</th>"

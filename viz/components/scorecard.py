@@ -19,7 +19,10 @@ PART_LABEL = {"fit": "fitting part", "held_out": "held-out part"}
 
 
 def _model(row: dict) -> str:
-    return row["model"] if isinstance(row["model"], str) else f"{row['model']:.3g}"
+    """The model's median as the scorecard prints it in the terminal (3,600 rather than 3.6e+03)."""
+    from sim.hindcast import figure
+
+    return row["model"] if isinstance(row["model"], str) else figure(row["model"])
 
 
 def scorecard_html(card: dict) -> str:
@@ -36,9 +39,9 @@ def scorecard_html(card: dict) -> str:
     miss_rows = "".join(
         f"<tr data-miss='{escape(r['id'])}'><td>{escape(r['id'])}</td><td>{escape(PART_LABEL[r['part']])}</td>"
         f"<td>{escape(str(r['record']))}</td><td>{escape(_model(r))}</td>"
-        f"<td>{escape(r['range'])}</td><td>{escape(r['source'])}</td></tr>" for r in misses)
+        f"<td>{escape(r['range'])}</td><td colspan='2'>{escape(r['source'])}</td></tr>" for r in misses)
     missed = ("<tr><th>missed pattern</th><th>part</th><th>record</th><th>model median</th><th>90% range</th>"
-              f"<th>source</th></tr>{miss_rows}") if misses else ""
+              f"<th colspan='2'>source</th></tr>{miss_rows}") if misses else ""
     return head + "".join(rows) + missed
 
 
