@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import tracemalloc
+import warnings
 from pathlib import Path
 
 import pytest
@@ -311,11 +312,25 @@ def test_a_theater_burn_of_inf_is_refused(tmp_path, capsys):
 
 
 def test_a_run_that_overflows_writes_nothing_and_says_which_numbers(tmp_path, capsys):
-    code, err = cli(capsys, "run", "--steps", "3", "--json", "--out", str(tmp_path / "o"),
-                    "--set", "actors.USA.doctrine_params.aid_per_month=1.0e+308")
-    assert code == 2 and "the run produced numbers that are not finite" in err
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code, err = cli(capsys, "run", "--steps", "3", "--json", "--out", str(tmp_path / "o"),
+                        "--set", "actors.USA.doctrine_params.aid_per_month=1.0e+308")
+    assert code == 2 and "month 2022-04: the run produced numbers that are not finite (agents.reserves)" in err, err
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)], "one message, no numpy warnings first"
     assert "NaN" not in capsys.readouterr().out
     assert not list((tmp_path / "o").glob("*.json"))
+
+
+def test_the_dashboard_refuses_the_month_a_run_overflows_in_page(capsys):
+    from viz.session import Session
+
+    session = Session()
+    assert session.configure(overrides={"actors.USA.doctrine_params.aid_per_month": 1.0e308}) == []
+    errors = session.step(3)
+    assert errors == ["Feb 2022 baseline: month 2022-04: the run produced numbers that are not finite "
+                      "(agents.reserves) (scenario values small enough that sums and products stay finite)"]
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def test_a_sweep_level_of_inf_fails_the_check(tmp_path, capsys):

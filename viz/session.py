@@ -272,7 +272,8 @@ class Session:
             try:
                 self.run.step(n)
             except Exception as exc:  # noqa: BLE001
-                traceback.print_exc()
+                if not isinstance(exc, UserError):
+                    traceback.print_exc()
                 self._publish()
                 return error_lines(exc)
             self._publish()
