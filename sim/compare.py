@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from sim.alignment import RULES
 from sim.errors import UserError
-from sim.scenario import Scenario, load_scenario, unknown
+from sim.scenario import Scenario, check_run_size, load_scenario, unknown
 from sim.scenario.schema import AlignmentConfig
 
 DEFAULT_RULES = ("interest", "balance_continuous", "balance_triad", "landscape")
@@ -68,10 +68,13 @@ def run_rules(scenario: Scenario | str | Path, rules: list[str] | None = None, s
     """Run the scenario under each rule: a list of (rule, params, finished BlocModel)."""
     from sim.runner import simulate
 
+    where = f"{scenario.name if isinstance(scenario, Scenario) else scenario} with --steps {steps}"
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, overrides)
     elif overrides:
         raise ValueError("overrides apply when loading from a file: pass a path")
+    if steps is not None:  # refused before the first rule runs
+        check_run_size(scenario, steps, where)
     rules = list(rules) if rules else [r for r in DEFAULT_RULES if r in RULES]
     missing = [r for r in rules if r not in RULES]
     if missing:

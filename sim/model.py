@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import mesa
@@ -18,7 +19,7 @@ from sim.actions import ACTION_KINDS, Action, apply_all, prose_name
 from sim.agents import Country
 from sim.alignment import RULES, Signals, make_rule
 from sim.doctrines import Context, Doctrine, build_doctrine
-from sim.errors import UserError
+from sim.errors import UserError, not_finite
 from sim.events import EventLog
 from sim.scenario import Scenario, unknown
 from sim.scenario.schema import ITEMS, ActionSpec
@@ -62,6 +63,7 @@ class BlocModel(mesa.Model):
         self._record()
 
     # ------------------------------------------------------------------ the step
+    @np.errstate(over="ignore", invalid="ignore", divide="ignore")  # an overflow is refused once, in _record
     def step(self) -> None:
         w = self.world
         t0 = time.perf_counter()
@@ -227,6 +229,7 @@ class BlocModel(mesa.Model):
         pressure = w.sanction_pressure
         row["sanction_pressure_mean"] = float(pressure.mean())
         row["sanction_pressure_max"] = float(pressure.max())
+        self._check_finite(row)
         self.rows.append(row)
         power, economy = w.power, w.economy
         for i, aid in enumerate(w.ids):
@@ -236,6 +239,17 @@ class BlocModel(mesa.Model):
             for k, item in enumerate(ITEMS):
                 rec[item] = float(w.stocks[i, k])
             self.agent_rows.append(rec)
+
+    def _check_finite(self, row: dict) -> None:
+        """The invariant on what a month records: every number finite (else one message naming them)."""
+        w = self.world
+        actors = {"lean": self.leans, "power": w.power, "economy": w.economy, "pressure": w.sanction_pressure,
+                  "reserves": w.reserves, "reputation_cost": w.reputation_cost, "stocks": w.stocks}
+        if all(math.isfinite(v) for v in row.values() if isinstance(v, float)) and all(np.isfinite(a).all() for a in actors.values()):
+            return
+        bad = [k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v)]
+        bad += [f"agents.{k}" for k, a in actors.items() if not np.isfinite(a).all()]
+        raise not_finite(f"{self.spec.name}: month {self.month}", bad)
 
     # ------------------------------------------------------------------ results
     def series(self) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from sim.errors import UserError
+from sim.errors import UserError, not_finite
 from sim.scenario.yamlio import excerpt
 from sim.review import after_action_review, front_sentence, vote_sentence
 
@@ -69,9 +69,7 @@ def check_finite(summary: dict, frames: dict | None = None) -> None:
         cols = [str(c) for c in numbers.columns if not np.isfinite(numbers[c].to_numpy(dtype=float)).all()]
         bad += [f"{key}.{c}" for c in cols]
     if bad:
-        shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
-        raise UserError(f"{summary.get('scenario', 'the run')}: the run produced numbers that are not finite "
-                        f"({shown}) (scenario values small enough that sums and products stay finite)")
+        raise not_finite(summary.get("scenario", "the run"), bad)
 
 
 def write_outputs(model, out: Path, fmt: str = "parquet", overrides: dict | None = None,

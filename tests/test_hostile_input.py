@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import tracemalloc
+import warnings
 from pathlib import Path
 
 import pytest
@@ -190,6 +191,37 @@ def test_too_many_actors_or_actor_months_are_refused_before_validation(tmp_path,
     assert not (tmp_path / "out").exists(), "refused before the run"
 
 
+def test_compare_steps_beyond_the_actor_month_limit_are_refused_before_any_rule_runs(tmp_path, capsys):
+    path = tmp_path / "many.yaml"
+    path.write_text(many_actors(MAX_ACTORS, steps=2))
+    code, err = cli(capsys, "compare", str(path), "--steps", "1200")
+    assert code == 2 and f"{path} with --steps 1200: " in err and "actor-months" in err, err
+
+
+@pytest.mark.parametrize("spec, located", [
+    ("scenarios: [many.yaml]\nsteps: 1200\n", "spec.yaml:2: steps: too large for scenario many: "),
+    ("scenarios: [many.yaml]\nparameters:\n  - {path: steps, values: [2, 1200]}\n",
+     "spec.yaml:3: parameters.0.values: steps = 1200 is rejected by scenario many: "),
+])
+def test_sweep_steps_beyond_the_actor_month_limit_are_refused_at_check(tmp_path, capsys, spec, located):
+    (tmp_path / "many.yaml").write_text(many_actors(MAX_ACTORS, steps=2))
+    (tmp_path / "spec.yaml").write_text(spec)
+    for flags in (["--check"], ["--out", str(tmp_path / "out")]):
+        code, err = cli(capsys, "sweep", str(tmp_path / "spec.yaml"), *flags)
+        assert code == 2 and located in err and "actor-months" in err, err
+    assert not (tmp_path / "out").exists(), "refused before the sweep starts"
+
+
+def test_dashboard_steps_box_beyond_the_actor_month_limit_is_an_in_page_message():
+    from viz.session import Session
+
+    session = Session()
+    assert session.load_upload("many.yaml", many_actors(MAX_ACTORS, steps=2)) == []
+    errors = session.configure(steps=1200)
+    assert len(errors) == 1 and errors[0].startswith("steps: ") and "actor-months" in errors[0], errors
+    assert session.settings.steps is None and session.run.scenario.steps == 2, "the current run stays as it was"
+
+
 # ------------------------------------------------------------------ 3. tracebacks that are messages now
 
 def _validate(tmp_path, capsys, text: str, name: str = "s.yaml") -> str:
@@ -280,11 +312,25 @@ def test_a_theater_burn_of_inf_is_refused(tmp_path, capsys):
 
 
 def test_a_run_that_overflows_writes_nothing_and_says_which_numbers(tmp_path, capsys):
-    code, err = cli(capsys, "run", "--steps", "3", "--json", "--out", str(tmp_path / "o"),
-                    "--set", "actors.USA.doctrine_params.aid_per_month=1.0e+308")
-    assert code == 2 and "the run produced numbers that are not finite" in err
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code, err = cli(capsys, "run", "--steps", "3", "--json", "--out", str(tmp_path / "o"),
+                        "--set", "actors.USA.doctrine_params.aid_per_month=1.0e+308")
+    assert code == 2 and "month 2022-04: the run produced numbers that are not finite (agents.reserves)" in err, err
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)], "one message, no numpy warnings first"
     assert "NaN" not in capsys.readouterr().out
     assert not list((tmp_path / "o").glob("*.json"))
+
+
+def test_the_dashboard_refuses_the_month_a_run_overflows_in_page(capsys):
+    from viz.session import Session
+
+    session = Session()
+    assert session.configure(overrides={"actors.USA.doctrine_params.aid_per_month": 1.0e308}) == []
+    errors = session.step(3)
+    assert errors == ["Feb 2022 baseline: month 2022-04: the run produced numbers that are not finite "
+                      "(agents.reserves) (scenario values small enough that sums and products stay finite)"]
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def test_a_sweep_level_of_inf_fails_the_check(tmp_path, capsys):

@@ -283,17 +283,22 @@ def test_resume_after_sigkill_matches_an_uninterrupted_sweep(tmp_path):
 
 
 def test_ctrl_c_saves_finished_runs_and_exit_codes(tmp_path):
-    text = SPEC.format(reps=8).replace("parameters:\n", "set: {toy.sleep: 0.1}\nparameters:\n")
+    done = tmp_path / "done.txt"  # the toy adds a line per finished run (the spec check's probe run first)
+    text = SPEC.format(reps=8).replace("parameters:\n", f"set: {{toy.sleep: 0.1, toy.done_file: '{done}'}}\n"
+                                                       "parameters:\n")
     spec = write_spec(tmp_path, text)  # 72 runs of 0.1 s
     out = tmp_path / "out"
     args = [str(spec), "--out", str(out), "--workers", "1", "--shard-runs", "1000", "--no-progress",
             "--run-fn", "test_sweep_toy:toy_run"]
     proc = _cli(*args)
-    deadline = time.monotonic() + 60  # interrupt once runs are under way, however slow the start
-    while time.monotonic() < deadline and not (out / "plan.parquet").exists():
+
+    def finished() -> int:
+        return len(done.read_text().splitlines()) - 1 if done.exists() else 0
+
+    deadline = time.monotonic() + 120  # interrupt once three runs are done, however slow the start
+    while time.monotonic() < deadline and finished() < 3 and proc.poll() is None:
         time.sleep(0.02)
-    time.sleep(2.5)
-    os.kill(proc.pid, signal.SIGINT)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: to the sweep and its pool's helpers
     _, stderr = proc.communicate(timeout=60)
     if proc.returncode == 0:
         pytest.skip("the sweep finished before the interrupt")

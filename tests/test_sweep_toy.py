@@ -33,6 +33,9 @@ def toy_run(task: RunTask):
     out = {"y": float(level[-1]), "noise": float(rng.random()), "flag": bool(p.get("toy.flag", False)),
            "bloc.AAA": int(level[-1] > 0), "bloc.BBB": 0, "bloc.CCC": int(x > 0.5)}
     series = pd.DataFrame({"step": np.arange(1, steps + 1), "level": level, "double": 2 * level})
+    if p.get("toy.done_file"):  # a line per finished run, for tests that wait on progress
+        with open(p["toy.done_file"], "a") as f:
+            f.write(f"{task.run_id}\n")
     return out, series
 
 

@@ -23,8 +23,8 @@ import pandas as pd
 
 from sim.errors import UserError
 from sim.model import BlocModel
-from sim.scenario import (MISSING, Scenario, load_scenario, parse_assignment, parse_scenario, shipped_scenarios,
-                          unknown, value_at)
+from sim.scenario import (MISSING, Scenario, load_scenario, parse_assignment, parse_scenario, run_size_problem,
+                          shipped_scenarios, unknown, value_at)
 from sim.timeline import InjectAction, InjectEvent, Input, Run
 from sim.world import World
 from viz.layout import affinity_layout
@@ -217,6 +217,8 @@ class Session:
             new.steps = _whole(steps, 1, MAX_STEPS)
             if new.steps is None:
                 errors.append(f"steps: got {steps!r} (a whole number of months from 1 to {MAX_STEPS})")
+            elif self.run is not None and (too_big := run_size_problem(len(self.run.scenario.actors), new.steps)):
+                errors.append(f"steps: {too_big}")
         if rule is not None:
             rules = alignment_rules()
             if rule not in rules:
@@ -270,7 +272,8 @@ class Session:
             try:
                 self.run.step(n)
             except Exception as exc:  # noqa: BLE001
-                traceback.print_exc()
+                if not isinstance(exc, UserError):
+                    traceback.print_exc()
                 self._publish()
                 return error_lines(exc)
             self._publish()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -65,6 +66,18 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
                                initializer=lifeline.worker_started, initargs=(os.getpid(),))
 
 
+def _start_workers(backend: Backend) -> None:
+    """Start every worker before the first run, with Ctrl-C held back meanwhile: a worker still
+    starting when the sweep exits would not find the pool's queues (a FileNotFoundError
+    traceback). Ctrl-C then reaches the sweep, which shuts the started workers down."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        for started in [backend.executor.submit(os.getpid) for _ in range(backend.slots)]:
+            started.result()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 @contextlib.contextmanager
 def open_backend(workers: int | None = None, scheduler: str | None = None,
                  dask_local: int | None = None) -> Iterator[Backend]:
@@ -81,7 +94,11 @@ def open_backend(workers: int | None = None, scheduler: str | None = None,
         yield Backend(InlineExecutor(), 1, "in this process")
         return
     n = workers or cpu_count()
-    backend = Backend(_process_pool(n), n, f"{n} local process{'es' if n != 1 else ''}")
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # Ctrl-C waits until the pool is ours
+    try:
+        backend = Backend(_process_pool(n), n, f"{n} local process{'es' if n != 1 else ''}")
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
     def restart() -> None:
         backend.executor.shutdown(wait=False, cancel_futures=True)
@@ -89,6 +106,7 @@ def open_backend(workers: int | None = None, scheduler: str | None = None,
 
     backend.restart = restart
     try:
+        _start_workers(backend)
         yield backend
     finally:
         backend.executor.shutdown(wait=True, cancel_futures=True)

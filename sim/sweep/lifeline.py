@@ -30,7 +30,9 @@ def die_with_parent() -> bool:
 
 
 def worker_started(sweep_pid: int) -> None:
-    """Pool initializer: die with the fork server, and at once if the sweep is already gone."""
+    """Pool initializer: die with the fork server, and at once if the sweep is already gone.
+    Ctrl-C is the sweep's to handle: it shuts its workers down."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent()
     try:
         os.kill(sweep_pid, 0)
@@ -44,6 +46,7 @@ def _in_fork_server() -> None:
     parent = os.environ.get(SWEEP_PID)
     # the fork server runs `python -c 'from multiprocessing.forkserver import main...'`
     if parent and parent == str(os.getppid()) and sys.argv[:1] == ["-c"]:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl-C reaches the whole group
         die_with_parent()
         if str(os.getppid()) != parent:  # the sweep died before the request took effect
             os._exit(1)

@@ -19,7 +19,7 @@ from sim.errors import UserError
 from sim.sweep.design import build_design
 from sim.sweep.plan import Plan, ScenarioRef
 from sim.sweep.spec import LoadedSpec
-from sim.scenario import ScenarioTemplate
+from sim.scenario import ScenarioTemplate, run_size_problem
 from sim.sweep.worker import RESERVED, run_blocsim, select
 
 _OVERRIDE_PREFIX = re.compile(r"^override: [^:]+: ")
@@ -101,6 +101,9 @@ def check_parameters(loaded: LoadedSpec, refs: list[ScenarioRef]) -> list[dict]:
         except UserError as exc:
             problems += _base_problems(loaded, exc, ref.label, s)
             continue
+        too_big = spec.steps and run_size_problem(len(base.actors), spec.steps)
+        if too_big:  # the scenario's own steps were checked as it loaded
+            problems.append(loaded.message(("steps",), f"too large for scenario {ref.label}: {too_big}"))
         for i, p in enumerate(spec.parameters):
             field = "values" if p.values is not None else "bounds"
             for value in p.probe_values()[1:]:
