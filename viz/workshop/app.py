@@ -73,7 +73,7 @@ def Public(view: dict):
     pub = view["public"]
     fronts = [[f["name"], f["attacker"], f["defender"], f"{f['front']:.2f}", "active" if f["active"] else "quiet"]
               for f in pub["fronts"].values()]
-    blocs = [[side, ", ".join(members)] for side, members in pub["blocs"].items()] + \
+    blocs = [[f"bloc {i + 1}", ", ".join(members)] for i, members in enumerate(pub["blocs"])] + \
             [["non-aligned", ", ".join(pub["nonaligned"])]]
     votes = [[v["date"], v["title"], v["condemns"], "adopted" if v["adopted"] else ("vetoed" if v["vetoed_by"] else "—")]
              for v in pub["votes"] if v.get("date")]
@@ -286,8 +286,8 @@ def JoinPage(on_join):
         set_code("")   # the code is never kept in the page, nor put in its URL
 
     with solara.Card("blocsim workshop: join", style={"max-width": "520px", "margin": "40px auto"}):
-        solara.Markdown("Enter the code the facilitator gave you: the facilitator's secret, your team's join "
-                        "code or the observer code.")
+        solara.Text("Enter the code the facilitator gave you: the facilitator's secret, your team's join "
+                    "code or the observer code.")
         solara.InputText("code", value=code, on_value=set_code, password=True)
         solara.Button("Join", on_click=join, color="primary")
         if error:
