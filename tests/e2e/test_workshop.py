@@ -122,12 +122,14 @@ def test_facilitator_two_teams_and_observer_play_three_turns(workshop, new_page,
     fac.get_by_role("button", name="Adjudicate").click()
     obs.get_by_text("turn 2 of").wait_for()
     usa.get_by_text("turn 2 of").wait_for()
+    fac.get_by_text("adjudicate: done").wait_for()
     shot(fac, "workshop-facilitator")
     # turn 2 and a rollback to turn 2, played again as branch 2 (turn 3 follows)
     fac.get_by_role("button", name="Adjudicate").click()
     obs.get_by_text("turn 3 of").wait_for()
     fill(fac, "roll back to turn", "2")
     fac.get_by_role("button", name="Roll back").click()
+    fac.get_by_text("rollback: done").wait_for()
     obs.get_by_text("branch 2").wait_for()
     rus.get_by_text("turn 2 of").wait_for()
     fac.get_by_role("button", name="Adjudicate").click()
@@ -147,7 +149,7 @@ def test_facilitator_two_teams_and_observer_play_three_turns(workshop, new_page,
     assert any(e["kind"] == "refused" and e["who"] == "RUS" for e in log), "the page's refusal is in the log"
 
 
-def test_sigkill_mid_game_then_resume(workshop, new_page):
+def test_sigkill_mid_game_then_resume(workshop, new_page, shot):
     w = workshop
     w.api("USA", "/api/orders", "POST", order={"kind": "economic_support", "target": "UKR", "item": "aid",
                                                "amount": 1.5, "reason": PLAN})
@@ -166,8 +168,12 @@ def test_sigkill_mid_game_then_resume(workshop, new_page):
         assert after["game"] == before["game"] and after["orders"] == before["orders"]
         assert after["countries"] == before["countries"]
         # the open page reconnects by itself (Solara reloads it): it asks for the code again, then shows the game
-        obs.get_by_label("code").wait_for(timeout=60_000)
-        join(obs, w.codes["observer"], "observer (projector)")
-        obs.get_by_text("turn 2 of").wait_for()
+        # the open page reconnects by itself: it reloads and joins again with its tab's code
+        # (a stale page still shows turn 2: only a live one shows the next adjudication)
+        w2.api("facilitator", "/api/adjudicate", "POST")
+        obs.get_by_text("turn 3 of").wait_for(timeout=60_000)
+        assert not obs.get_by_text("Could not restore session").is_visible()
+        assert w.codes["observer"] not in obs.url
+        shot(obs, "workshop-observer-after-restart")
     finally:
         stop(w2)

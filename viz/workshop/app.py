@@ -142,13 +142,13 @@ def TeamPage(me, view: dict):
                 + _rows(["item", "stock", "production / month", "needs"], stocks)))
             with solara.Card("Orders this turn", classes=["ws-panel"]):
                 solara.Select("kind", values=list(ORDER_KINDS), value=kind, on_value=set_kind)
-                solara.InputText("target (country id, e.g. UKR)", value=target, on_value=set_target)
+                solara.InputText("target (country id, e.g. UKR)", value=target, on_value=set_target, continuous_update=True)
                 solara.Select("item", values=[*ITEMS, "aid", "loan", "energy_discount", "banks", "asset_freeze",
                                               "firms", "trade", "energy", "summit", "statement", "vote_against",
                                               "vote_for", "abstain", "mutual_defence", "partnership", "cash"],
                               value=item, on_value=set_item)
-                solara.InputText("amount", value=amount, on_value=set_amount)
-                solara.InputText("reason", value=reason, on_value=set_reason)
+                solara.InputText("amount", value=amount, on_value=set_amount, continuous_update=True)
+                solara.InputText("reason", value=reason, on_value=set_reason, continuous_update=True)
                 solara.Button("Submit order", on_click=submit, color="primary")
                 if notice[0]:
                     solara.HTML(tag="div", classes=[f"ws-{notice[0]}"], unsafe_innerHTML=escape(notice[1]))
@@ -227,7 +227,7 @@ def FacilitatorPage(me, view: dict):
             solara.HTML(tag="div", classes=["ws-panel"], unsafe_innerHTML="<b>Teams</b>" + _rows(
                 ["team", "joined", "orders"], teams))
             with solara.Card("Turn", classes=["ws-panel"]):
-                solara.InputText("countdown in minutes (optional)", value=minutes, on_value=set_minutes)
+                solara.InputText("countdown in minutes (optional)", value=minutes, on_value=set_minutes, continuous_update=True)
                 with solara.Row():
                     solara.Button("Open orders", on_click=lambda: act("open", open_phase))
                     solara.Button("Close orders", on_click=lambda: act("close", lambda: game.close_phase(me)))
@@ -235,9 +235,9 @@ def FacilitatorPage(me, view: dict):
                 if notice[0]:
                     solara.HTML(tag="div", classes=[f"ws-{notice[0]}"], unsafe_innerHTML=escape(notice[1]))
             with solara.Card("Inject", classes=["ws-panel"]):
-                solara.InputText("scheduled event id", value=event, on_value=set_event)
+                solara.InputText("scheduled event id", value=event, on_value=set_event, continuous_update=True)
                 solara.InputText("or an action: {kind: ..., actor: ..., target: ..., item: ..., amount: ...}",
-                                 value=action, on_value=set_action)
+                                 value=action, on_value=set_action, continuous_update=True)
                 solara.Button("Inject", on_click=lambda: act("inject", inject))
             with solara.Card("Branches", classes=["ws-panel"]):
                 solara.HTML(tag="div", unsafe_innerHTML=_rows(
@@ -245,16 +245,16 @@ def FacilitatorPage(me, view: dict):
                     [[b["id"], b["parent"] or "—", b["fork"], b["turns"], "current" if b["current"] else ""]
                      for b in st["branches"]]))
                 with solara.Row():
-                    solara.InputText("roll back to turn", value=turn_to, on_value=set_turn_to)
+                    solara.InputText("roll back to turn", value=turn_to, on_value=set_turn_to, continuous_update=True)
                     solara.Button("Roll back", on_click=lambda: act("rollback", lambda: game.rollback(me, int(turn_to))))
                 with solara.Row():
-                    solara.InputText("switch to branch", value=branch_to, on_value=set_branch_to)
+                    solara.InputText("switch to branch", value=branch_to, on_value=set_branch_to, continuous_update=True)
                     solara.Button("Switch", on_click=lambda: act("switch", lambda: game.switch_branch(me, int(branch_to))))
         with solara.Column():
             with solara.Card("Reveal and message", classes=["ws-panel"]):
                 solara.Select("team", values=["all", *st["teams"]], value=team, on_value=set_team)
-                solara.InputText("message or note", value=text, on_value=set_text)
-                solara.InputText("reveal about (stocks:RUS or orders:RUS, optional)", value=about, on_value=set_about)
+                solara.InputText("message or note", value=text, on_value=set_text, continuous_update=True)
+                solara.InputText("reveal about (stocks:RUS or orders:RUS, optional)", value=about, on_value=set_about, continuous_update=True)
                 with solara.Row():
                     solara.Button("Send message", on_click=lambda: act(
                         "message", lambda: game.message(me, text, None if team == "all" else team)))
@@ -273,22 +273,32 @@ def FacilitatorPage(me, view: dict):
     Public(view)
 
 
+@solara.component_vue("rejoin.vue")
+def Rejoin(code: str = "", forget: bool = False, event_rejoin=None):
+    """Remembers this tab's code in sessionStorage and joins again after a server restart."""
+
+
 @solara.component
 def JoinPage(on_join):
     code, set_code = solara.use_state("")
     error, set_error = solara.use_state("")
 
-    def join():
+    def join_with(typed: str):
         try:
-            on_join(state.join(code.strip(), f"page:{solara.get_session_id()}"))
+            on_join(state.join(typed.strip(), f"page:{solara.get_session_id()}"), typed.strip())
         except (Refused, UserError) as exc:
             set_error(_error(exc))
-        set_code("")   # the code is never kept in the page, nor put in its URL
+        set_code("")   # the code is not kept in the form, nor ever put in the page's URL
+
+    def join():
+        join_with(code)
+
+    Rejoin(forget=bool(error), event_rejoin=join_with)
 
     with solara.Card("blocsim workshop: join", style={"max-width": "520px", "margin": "40px auto"}):
         solara.Text("Enter the code the facilitator gave you: the facilitator's secret, your team's join "
                     "code or the observer code.")
-        solara.InputText("code", value=code, on_value=set_code, password=True)
+        solara.InputText("code", value=code, on_value=set_code, password=True, continuous_update=True)
         solara.Button("Join", on_click=join, color="primary")
         if error:
             solara.HTML(tag="div", classes=["ws-refused"], unsafe_innerHTML=escape(error))
@@ -299,6 +309,7 @@ def Page():
     solara.Style(CSS)
     solara.Title("blocsim workshop")
     me, set_me = solara.use_state(None)
+    code, set_code = solara.use_state("")
     _revision, set_revision = solara.use_state(0)   # a change of the game re-renders the page
 
     def watch(cancel: threading.Event):
@@ -318,8 +329,12 @@ def Page():
             unsubscribe()
 
     solara.use_thread(watch, dependencies=[], intrusive_cancel=False)
+    def joined(principal, typed: str):
+        set_me(principal)
+        set_code(typed)
+
     if me is None:
-        JoinPage(set_me)
+        JoinPage(joined)
         return
     game = state.game()
     try:
@@ -327,11 +342,11 @@ def Page():
     except (Refused, UserError) as exc:
         solara.Error(_error(exc))
         return
-    with solara.Column(classes=[f"ws-role-{me.role}"]) as main:
+    with solara.Column(classes=[f"ws-role-{me.role}"]):
+        Rejoin(code=code)
         if me.role == "facilitator":
             FacilitatorPage(me, view)
         elif me.role == "team":
             TeamPage(me, view)
         else:
             ObserverPage(view)
-    return main
