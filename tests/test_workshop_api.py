@@ -143,3 +143,41 @@ def test_a_turn_through_the_api(room):
     assert review.status_code == 200 and "usa-private-plan-for-kyiv" in review.text
     assert call(client, f, "POST", "/api/adopt", index="x").status_code == 400
     assert client.post("/api/join", content=b"{not json").status_code == 400
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["workshop", "--teams", "RUS", "--resume", "x.db"], "--resume FILE continues a saved workshop"),
+    (["workshop", "--resume", "missing.db"], "--resume missing.db: no such game file"),
+    (["workshop", "feb2022_baseline"], "--teams: name the countries"),
+    (["workshop", "--teams", "RUS,XXX", "--db", "new.db"], "XXX"),
+])
+def test_workshop_command_refuses_bad_starts_with_one_message(tmp_path, monkeypatch, capsys, argv, says):
+    from sim.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    assert says in capsys.readouterr().err
+    assert not (tmp_path / "new.db").exists() and not (tmp_path / "new.db.codes.txt").exists()
+
+
+def test_workshop_command_will_not_overwrite_a_game(tmp_path, monkeypatch, capsys):
+    from sim.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    Game.create(tmp_path / "room.db", "feb2022_baseline", ["RUS"])[0].close()
+    before = (tmp_path / "room.db").read_bytes()
+    assert main(["workshop", "--teams", "RUS", "--db", "room.db"]) == 2
+    assert "--resume room.db" in capsys.readouterr().err
+    assert (tmp_path / "room.db").read_bytes() == before
+
+
+def test_the_facilitators_sheet_is_private_and_says_when_the_room_can_reach_it(tmp_path):
+    from sim.commands.workshop import sheet, write_private
+
+    codes = {"facilitator": "F", "observer": "O", "teams": {"RUS": "R"}}
+    assert "beyond this machine" not in sheet("http://127.0.0.1:1/", codes, "127.0.0.1")
+    text = sheet("http://0.0.0.0:1/", codes, "0.0.0.0")
+    assert "NOTE: listening on 0.0.0.0, beyond this machine" in text and "team RUS" in text
+    path = tmp_path / "codes.txt"
+    write_private(path, text)
+    assert path.stat().st_mode & 0o777 == 0o600 and path.read_text() == text

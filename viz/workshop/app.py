@@ -57,6 +57,17 @@ def _error(exc: Exception) -> str:
     return "; ".join(exc.messages) if isinstance(exc, UserError) else str(exc)
 
 
+def _acting(set_notice):
+    """`act(label, fn)`: run a game method for this page and show 'done' or the refusal's reason."""
+    def act(label, fn):
+        try:
+            result = fn()
+            set_notice(("ok", f"{label}: done" + (f" (order {result})" if label in ("order", "adopt") else "")))
+        except (Refused, UserError, ValueError) as exc:
+            set_notice(("refused", f"{label} refused: {_error(exc)}"))
+    return act
+
+
 @solara.component
 def Header(view: dict, who: str):
     st = view["game"]
@@ -114,12 +125,7 @@ def TeamPage(me, view: dict):
     reason, set_reason = solara.use_state("")
     advice, set_advice = solara.use_state(None)
 
-    def act(label, fn):
-        try:
-            result = fn()
-            set_notice(("ok", f"{label}: done" + (f" (order {result})" if isinstance(result, int) else "")))
-        except (Refused, UserError) as exc:
-            set_notice(("refused", f"{label} refused: {_error(exc)}"))
+    act = _acting(set_notice)
 
     def submit():
         try:
@@ -193,17 +199,11 @@ def FacilitatorPage(me, view: dict):
     turn_to, set_turn_to = solara.use_state("")
     branch_to, set_branch_to = solara.use_state("")
     team, set_team = solara.use_state("all")
-    note, set_note = solara.use_state("")
     about, set_about = solara.use_state("")
     text, set_text = solara.use_state("")
     st = view["game"]
 
-    def act(label, fn):
-        try:
-            fn()
-            set_notice(("ok", f"{label}: done"))
-        except (Refused, UserError, ValueError) as exc:
-            set_notice(("refused", f"{label} refused: {_error(exc)}"))
+    act = _acting(set_notice)
 
     def open_phase():
         deadline = None
@@ -336,9 +336,8 @@ def Page():
     if me is None:
         JoinPage(joined)
         return
-    game = state.game()
     try:
-        view = game.view(me)
+        view = state.view(me)
     except (Refused, UserError) as exc:
         solara.Error(_error(exc))
         return

@@ -50,6 +50,24 @@ def _fan_out(entry) -> None:
                 _subscribers.discard(callback)
 
 
+_views: dict = {}
+
+
+def view(p: Principal) -> dict:
+    """`game.view(p)`, computed once per revision and principal: thirty pages of four teams and an
+    observer re-render after a change from five views, not thirty. (Read it; do not change it.)"""
+    g = game()
+    key = (g.revision, p)
+    found = _views.get(key)
+    if found is None:
+        found = g.view(p)
+        with _sub_lock:
+            if len(_views) > 256:
+                _views.clear()
+            _views[key] = found
+    return found
+
+
 def subscribe(callback) -> callable:
     """Call `callback(entry)` after each committed change; returns the function that unsubscribes."""
     with _sub_lock:
