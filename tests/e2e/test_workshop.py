@@ -95,6 +95,10 @@ def test_facilitator_two_teams_and_observer_play_three_turns(workshop, new_page,
     usa.get_by_role("button", name="Submit order").click()
     usa.get_by_text("order: done").wait_for()
     usa.get_by_text("#").first.wait_for()
+    fill(usa, "amount", "1500")      # editable while the phase is open: replace it with the form
+    usa.get_by_role("button", name="Replace with the form").click()
+    usa.get_by_text("1,500 shells").wait_for()
+    assert usa.get_by_role("button", name="Withdraw").count() == 1
     rus.get_by_role("button", name="Ask the advisor").click()
     rus.get_by_role("button", name="Adopt").first.click()
     rus.get_by_text("adopt: done").wait_for()
@@ -141,7 +145,7 @@ def test_facilitator_two_teams_and_observer_play_three_turns(workshop, new_page,
         fac.get_by_text("Export review").click()
     review = open(dl.value.path()).read()
     (OUT / "workshop-review.html").write_text(review)
-    assert PLAN in review, "the US order and its reason"
+    assert PLAN in review and "1,500 shells" in review, "the US order as changed, and its reason"
     assert "class='inject'>Inject: " in review, "the inject"
     log = w.api("facilitator", "/api/log")["log"]
     kinds = [e["kind"] for e in log]

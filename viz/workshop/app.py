@@ -127,14 +127,18 @@ def TeamPage(me, view: dict):
 
     act = _acting(set_notice)
 
-    def submit():
+    def submit(replacing: int | None = None):
+        """Submit the form as a new order, or as the replacement of order `replacing`."""
         try:
             value = float(amount) if amount.strip() else 0.0
         except ValueError:
             set_notice(("refused", f"amount: expected a number, got {amount!r}"))
             return
         order = {"kind": kind, "target": target.strip(), "item": item, "amount": value, "reason": reason}
-        act("order", lambda: game.submit_order(me, order))
+        if replacing is None:
+            act("order", lambda: game.submit_order(me, order))
+        else:
+            act("order", lambda: game.change_order(me, replacing, order))
 
     Header(view, f"team {me.country}: {country['name']}")
     with solara.Columns([1, 1]):
@@ -163,6 +167,7 @@ def TeamPage(me, view: dict):
                         solara.Text(f"#{o['id']} {o['sentence']}" + (" (advisor)" if o["origin"] == "advisor" else ""))
                         solara.Button("Withdraw", small=True,
                                       on_click=lambda i=o["id"]: act("withdraw", lambda: game.withdraw_order(me, i)))
+                        solara.Button("Replace with the form", small=True, on_click=lambda i=o["id"]: submit(i))
         with solara.Column():
             with solara.Card("AI advisor", classes=["ws-panel"]):
                 solara.Button("Ask the advisor", on_click=lambda: _ask(game, me, set_advice, set_notice))
