@@ -370,6 +370,12 @@ class Game:
                           getattr(p, "who", "unknown"), getattr(p, "role", "unknown"), self.clock())
         self._catch_up()
 
+    def record_refusal(self, action: str, reason: str, who: str = "unknown") -> None:
+        """Log a refusal decided outside the engine (e.g. a server's rate limit on wrong codes)."""
+        with self.lock:
+            self.store.append("refused", {"action": action, "reason": reason[:2000]}, who, "unknown", self.clock())
+            self._catch_up()
+
     @_reading
     def log(self, p: Principal) -> list[dict]:
         """The whole log (facilitator only)."""

@@ -1,0 +1,123 @@
+"""The one game object of the server process, shared by every page and every API request.
+
+`solara.reactive` state belongs to one browser page; this module-level holder is the same object for
+all of them. Pages subscribe through `subscribe`, which calls back after each committed change.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+
+from sim.game import Game, Principal, Refused
+
+FAILED_JOINS_ALLOWED = 5        # wrong codes one client may try ...
+FAILED_JOINS_WINDOW_S = 60.0    # ... within this many seconds, before it is refused outright
+
+
+class Holder:
+    """The game being played, set once by the server before it serves."""
+
+    game: Game | None = None
+
+
+HOLDER = Holder()
+_subscribers: set = set()
+_sub_lock = threading.Lock()
+
+
+def game() -> Game:
+    if HOLDER.game is None:
+        raise RuntimeError("no workshop game is loaded (start it with `blocsim workshop`)")
+    return HOLDER.game
+
+
+def install(g: Game) -> None:
+    """Make `g` the shared game and fan its committed changes out to every subscribed page."""
+    HOLDER.game = g
+    g.listeners.append(_fan_out)
+
+
+def _fan_out(entry) -> None:
+    with _sub_lock:
+        callbacks = list(_subscribers)
+    for callback in callbacks:
+        try:
+            callback(entry)
+        except Exception:  # a closed page must not stop the others from hearing of the change
+            with _sub_lock:
+                _subscribers.discard(callback)
+
+
+_views: dict = {}
+
+
+def view(p: Principal) -> dict:
+    """`game.view(p)`, computed once per revision and principal: thirty pages of four teams and an
+    observer re-render after a change from five views, not thirty. (Read it; do not change it.)"""
+    g = game()
+    key = (g.revision, p)
+    found = _views.get(key)
+    if found is None:
+        found = g.view(p)
+        with _sub_lock:
+            if len(_views) > 256:
+                _views.clear()
+            _views[key] = found
+    return found
+
+
+def subscribe(callback) -> callable:
+    """Call `callback(entry)` after each committed change; returns the function that unsubscribes."""
+    with _sub_lock:
+        _subscribers.add(callback)
+    return lambda: _subscribers.discard(callback)
+
+
+class JoinLimiter:
+    """Counts failed joins per client in a sliding window; a client over the limit is refused before
+    its code is even looked at."""
+
+    def __init__(self, allowed: int = FAILED_JOINS_ALLOWED, window_s: float = FAILED_JOINS_WINDOW_S,
+                 clock=time.monotonic):
+        self.allowed, self.window_s, self.clock = allowed, window_s, clock
+        self.failures: dict[str, deque] = {}
+        self.lock = threading.Lock()
+
+    def _recent(self, client: str) -> deque:
+        q = self.failures.setdefault(client, deque())
+        cutoff = self.clock() - self.window_s
+        while q and q[0] < cutoff:
+            q.popleft()
+        return q
+
+    def blocked(self, client: str) -> bool:
+        with self.lock:
+            return len(self._recent(client)) >= self.allowed
+
+    def failed(self, client: str) -> None:
+        with self.lock:
+            self._recent(client).append(self.clock())
+
+
+LIMITER = JoinLimiter()
+
+
+class TooManyAttempts(Refused):
+    """A client that tried too many wrong codes recently."""
+
+
+def join(code: str, client: str) -> Principal:
+    """The principal a code stands for, rate-limited per client; refusals are written to the game log."""
+    g = game()
+    if LIMITER.blocked(client):
+        reason = (f"too many wrong codes from this client; wait {int(FAILED_JOINS_WINDOW_S)} s "
+                  "before trying again")
+        g.record_refusal("join", reason)
+        raise TooManyAttempts(reason)
+    try:
+        return g.join(code)
+    except Refused:
+        LIMITER.failed(client)
+        raise
