@@ -568,7 +568,8 @@ class Procure(ActionKind):
     @classmethod
     def describe(cls, a, who, whom):
         where = " on the world market" if a.detail == "abroad" else ""
-        return f"{who} spent {money(a.amount)}{where} on {_fmt(a.delivered or 0)} {UNITS[a.item]}"
+        what = UNITS[a.item] if a.delivered is None else f"{_fmt(a.delivered)} {UNITS[a.item]}"  # None: not bought yet
+        return f"{who} spent {money(a.amount)}{where} on {what}"
 
     @classmethod
     def apply(cls, world, batch):

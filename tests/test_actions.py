@@ -197,3 +197,11 @@ def test_kinds_apply_in_their_declared_order_and_the_log_keeps_the_order_given(w
     assert (sent.kind, bought.kind) == ("arms_transfer", "procure")
     assert bought.delivered == pytest.approx(1000) and sent.delivered == pytest.approx(1000)
     assert world.stocks[pat, ITEM["missiles"]] == pytest.approx(1000)
+
+
+def test_a_purchase_not_yet_made_names_no_count():
+    """An advisor's suggestion (a procure record not applied yet) does not claim '0 drones'."""
+    suggested = Action(step=1, actor="RUS", target="RUS", kind="procure", item="drones", amount=0.014)
+    assert suggested.sentence({"RUS": "Russia"}) == "Russia spent $14 million on drones."
+    bought = suggested.with_result(delivered=50.0)
+    assert bought.sentence({"RUS": "Russia"}) == "Russia spent $14 million on 50 drones."
