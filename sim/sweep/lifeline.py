@@ -15,6 +15,8 @@ import ctypes
 import os
 import signal
 import sys
+import threading
+import time
 
 SWEEP_PID = "BLOCSIM_SWEEP_PID"
 _PR_SET_PDEATHSIG = 1
@@ -50,6 +52,15 @@ def _in_fork_server() -> None:
         die_with_parent()
         if str(os.getppid()) != parent:  # the sweep died before the request took effect
             os._exit(1)
+        threading.Thread(target=_watch_parent, args=(int(parent),), daemon=True, name="blocsim-lifeline").start()
+
+
+def _watch_parent(parent: int) -> None:
+    """A backstop for the kernel's request, which a race can miss: the fork server ends once
+    the sweep is gone (it is then re-parented), and its workers die with it."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
 
 
 _in_fork_server()
