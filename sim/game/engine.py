@@ -500,7 +500,7 @@ class Game:
             spec = {k: getattr(a, k) for k in ActionSpec.model_fields}
             if a.kind == "procure" and a.detail == "abroad":
                 continue   # a purchase abroad has its own price; an order buys at home
-            out.append({"order": spec, "sentence": a.sentence(self.names)})
+            out.append({"order": spec, "sentence": a.sentence(self.names, proposed=True)})
         return out
 
     @_refusing
@@ -703,7 +703,9 @@ class Game:
         if turn is None:
             return {}
         teams = list(turn.order_ids) if p.role == "facilitator" else [p.country]
-        return {t: [{"id": i, "order": s.model_dump(), "sentence": order_sentence(s, self.names, self.scenario.economy.prices_bn),
+        pending = turn.phase != "adjudicated"
+        return {t: [{"id": i, "order": s.model_dump(),
+                     "sentence": order_sentence(s, self.names, self.scenario.economy.prices_bn, proposed=pending),
                      "origin": turn.origins.get(i, "team")} for i, s in turn.order_ids.get(t, {}).items()]
                 for t in teams}
 
