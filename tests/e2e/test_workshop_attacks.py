@@ -114,12 +114,18 @@ def test_wrong_codes_from_pages_and_the_api_add_up_per_client_address(workshop, 
 
 def test_a_team_page_cannot_order_what_only_the_facilitator_sets(workshop, new_page, shot):
     w = workshop
-    to_policy = {"rewrite": lambda m: m.replace('"v_model":"sanction"', '"v_model":"policy"')}
-    rus, _ = joined(new_page, w, "RUS", "team RUS", to_policy)
+    def tamper(message: str) -> str:
+        return message.replace('"v_model":"sanction"', '"v_model":"policy"').replace(
+            '"v_model":"0.5"', '"v_model":{"amount":0.5}')
+
+    rus, _ = joined(new_page, w, "RUS", "team RUS", {"rewrite": tamper})
     rus.get_by_label("kind", exact=True).click(force=True)
     rus.get_by_role("option", name="sanction", exact=True).click()      # the page sends "policy" instead
     fill(rus, "target (country id, e.g. UKR)", "UKR")
-    fill(rus, "amount", "0.5")
+    fill(rus, "amount", "0.5")                                          # sent as a mapping, not text
+    rus.get_by_role("button", name="Submit order").click()
+    rus.get_by_text("amount: expected a number").wait_for()             # one message, no traceback
+    fill(rus, "amount", "0.4")
     rus.get_by_role("button", name="Submit order").click()
     rus.get_by_text("order refused: kind 'policy': a policy change is set by the facilitator").wait_for()
     shot(rus, "workshop-attack-team-policy")

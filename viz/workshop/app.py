@@ -137,12 +137,13 @@ def TeamPage(me, view: dict):
 
     def submit(replacing: int | None = None):
         """Submit the form as a new order, or as the replacement of order `replacing`."""
-        try:
-            value = float(amount) if amount.strip() else 0.0
+        try:   # the fields are what the browser sent: text, or anything a tampered page sends
+            value = float(str(amount)) if str(amount).strip() else 0.0
         except ValueError:
-            set_notice(("refused", f"amount: expected a number, got {amount!r}"))
+            set_notice(("refused", f"amount: expected a number, got {str(amount)[:40]!r}"))
             return
-        order = {"kind": kind, "target": target.strip(), "item": item, "amount": value, "reason": reason}
+        order = {"kind": str(kind), "target": str(target).strip(), "item": str(item), "amount": value,
+                 "reason": str(reason)}
         if replacing is None:
             act("order", lambda: game.submit_order(me, order))
         else:
@@ -305,7 +306,7 @@ def JoinPage(on_join):
     error, set_error = solara.use_state("")
 
     def join():
-        typed = code.strip()
+        typed = str(code).strip()
         set_code("")   # the code is not kept in the form, nor ever put in the page's URL or storage
         try:
             principal = state.join(typed, page_client())
