@@ -65,12 +65,15 @@ class Action(_Fields):
             values[_POSITION[name]] = value
         return tuple.__new__(Action, values)
 
-    def sentence(self, names: dict[str, str] | None = None) -> str:
-        """The move in one plain sentence: what, to whom, with what result, why."""
+    def sentence(self, names: dict[str, str] | None = None, proposed: bool = False) -> str:
+        """The move in one plain sentence: what, to whom, with what result, why. `proposed`: as a move
+        not yet made ("Russia would send ..."), for advice and orders before adjudication."""
         names = names or {}
         who, whom = prose_name(names.get(self.actor, self.actor)), prose_name(names.get(self.target, self.target))
         kind = ACTION_KINDS.get(self.kind)
         text = kind.describe(self, who, whom) if kind else f"{who} {self.kind} {whom}"
+        if proposed:
+            text = would(text, who)
         if self.outcome:
             text += f", {self.outcome}"
         event = self.event.rstrip(".")
@@ -79,6 +82,28 @@ class Action(_Fields):
         elif event:
             text += f", because of the event: {event}"
         return text[0].upper() + text[1:] + "."
+
+
+PRESENT = {"sent": "send", "deployed": "deploy", "asked": "ask", "turned": "turn", "sold": "sell",
+           "imposed": "impose", "proposed": "propose", "lifted": "lift", "eased": "ease", "voted": "vote",
+           "blocked": "block", "held": "hold", "vetoed": "veto", "backed": "back", "abstained": "abstain",
+           "gave": "give", "brought": "bring", "signed": "sign", "withdrew": "withdraw", "resumed": "resume",
+           "launched": "launch", "spent": "spend", "set": "set"}
+"""The past-tense verbs the kinds' `describe` tells a move with, and their plain form."""
+ADVERBS = ("covertly", "publicly")
+
+
+def would(told: str, who: str) -> str:
+    """A move told as done ("Russia covertly sent ...") told as a proposal ("Russia would covertly send ...")."""
+    if not told.startswith(who):
+        return f"Proposed: {told}"
+    words = told[len(who):].split(" ")
+    for n, word in enumerate(words):
+        if word in PRESENT:
+            at = n - 1 if n and words[n - 1] in ADVERBS else n
+            words[n] = PRESENT[word]
+            return who + " ".join([*words[:at], "would", *words[at:]])
+    return f"Proposed: {told}"
 
 
 ARTICLE = ("United ", "European ", "Gulf ", "Czech ", "Netherlands", "Philippines", "Baltic ")
@@ -345,8 +370,9 @@ class Sanction(ActionKind):
             what = "secondary " + what
         if a.blocked:
             return f"{who} proposed {what} (intensity {a.amount:.2f})"
-        level = a.delivered if a.delivered is not None else a.amount
-        return f"{who} imposed {what} (sanctions in force: intensity {level:.2f})"
+        if a.delivered is None:   # not applied yet (advice, an order)
+            return f"{who} imposed {what} (intensity {a.amount:.2f})"
+        return f"{who} imposed {what} (sanctions in force: intensity {a.delivered:.2f})"
 
     @classmethod
     def apply(cls, world, batch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.actions import ACTION_KINDS, Action, apply_all
+from sim.actions import ACTION_KINDS, PRESENT, Action, apply_all
 from sim.world import ITEM, build_world
 from tests.conftest import make_scenario
 
@@ -29,6 +29,25 @@ def test_every_registered_action_has_a_sentence():
         a = act(name, "PAT", "DEF", item=item, amount=1.0, reason="a reason")
         text = a.sentence({"PAT": "Patronia", "DEF": "Defendia"})
         assert text.startswith("Patronia") and text.endswith("because a reason."), (name, text)
+
+
+def test_every_order_kind_reads_as_a_proposal_before_it_is_made():
+    """Advice and pending orders say what a country would do, not what it did; the done sentence is unchanged."""
+    past = set(PRESENT)
+    for name, kind in ACTION_KINDS.items():
+        if name == "policy":
+            continue
+        for item in kind.items or (None,):
+            a = act(name, "PAT", "DEF", item=item, amount=0.5, reason="a reason")
+            done = a.sentence({"PAT": "Patronia", "DEF": "Defendia"})
+            proposal = a.sentence({"PAT": "Patronia", "DEF": "Defendia"}, proposed=True)
+            assert proposal.startswith("Patronia") and " would " in proposal, (name, item, proposal)
+            verb = [w for w in proposal.split(" would ")[1].split() if w not in ("covertly", "publicly")][0]
+            assert verb not in past, (name, item, proposal)
+            assert proposal.endswith("because a reason.") and done != proposal
+    shells = act("arms_transfer", "PAT", "DEF", item="shells", amount=500, reason="it holds the line")
+    assert shells.sentence({"PAT": "Patronia", "DEF": "Defendia"}, proposed=True) == \
+        "Patronia would send 500 shells to Defendia, because it holds the line."
 
 
 def test_arms_transfer_moves_stock_and_records_flow(world):
@@ -203,5 +222,6 @@ def test_a_purchase_not_yet_made_names_no_count():
     """An advisor's suggestion (a procure record not applied yet) does not claim '0 drones'."""
     suggested = Action(step=1, actor="RUS", target="RUS", kind="procure", item="drones", amount=0.014)
     assert suggested.sentence({"RUS": "Russia"}) == "Russia spent $14 million on drones."
+    assert suggested.sentence({"RUS": "Russia"}, proposed=True) == "Russia would spend $14 million on drones."
     bought = suggested.with_result(delivered=50.0)
     assert bought.sentence({"RUS": "Russia"}) == "Russia spent $14 million on 50 drones."

@@ -34,6 +34,8 @@ def test_scripted_three_turns_two_teams_inject_rollback_and_second_branch(game, 
     ids = g.submit_orders(usa, [AID, SHELLS, ABSTAIN_ON_RUS])
     advice = g.advise(rus)
     assert advice and all(a["sentence"].endswith(".") and "because" in a["sentence"] for a in advice)
+    assert all(" would " in a["sentence"] for a in advice), "advice reads as a proposal, not as done"
+    assert all(" would " in o["sentence"] for o in g.orders(usa)["USA"]), "so do orders not yet adjudicated"
     adopted = g.adopt(rus, 0)
     g.inject(f, event="initial_thrust")
     g.set_field(f, "actors.CHN.reputation_concern", 0.9)

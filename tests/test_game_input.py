@@ -139,7 +139,7 @@ def test_the_command_line_plays_a_game(tmp_path, capsys, monkeypatch):
                       "- kind: arms_transfer\n  target: UKR\n  item: shells\n  amount: 50000\n")
     assert main(["game", "order", str(db), "--as", usa, str(orders)]) == 0
     out = capsys.readouterr().out
-    assert "The United States gave Ukraine aid worth $2.00bn." in out
+    assert "The United States would give Ukraine aid worth $2.00bn." in out   # not adjudicated yet
     bad_cases = [("- kind: [\n", "orders.yaml:2"), ("- kind: sanction\n  target: RUS\n  item: banks\n  amount: 3\n",
                                                      "sanction intensity"),
                  ("- kind: arms_transfer\n  actor: RUS\n  target: UKR\n  item: shells\n  amount: 1\n",

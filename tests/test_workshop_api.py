@@ -9,7 +9,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from sim.game import Game
+from sim.game import Game, Refused
 from viz.workshop import api, state
 
 AID = {"kind": "economic_support", "target": "UKR", "item": "aid", "amount": 2.5,
@@ -43,6 +43,7 @@ FACILITATOR_ONLY = [
     ("POST", "/api/rollback", {"turn": 1}), ("POST", "/api/switch", {"branch": 1}),
     ("POST", "/api/reveal", {"team": "RUS", "note": "look", "about": "stocks:USA"}),
     ("POST", "/api/message", {"text": "hello"}), ("GET", "/api/log", {}), ("GET", "/api/export", {}),
+    ("POST", "/api/tokens/revoke", {}),
 ]
 
 
@@ -115,6 +116,17 @@ def test_wrong_codes_are_rate_limited_per_client_and_logged(room):
     assert any("too many wrong codes" in r for r in reasons)
 
 
+def test_the_facilitator_voids_the_pages_rejoin_tokens(room):
+    game, codes, client = room
+    rus = game.join(codes["teams"]["RUS"])
+    token = game.issue_rejoin_token(rus)
+    r = call(client, codes["facilitator"], "POST", "/api/tokens/revoke", team="RUS")
+    assert r.status_code == 200 and r.json()["revoked"] == 1
+    with pytest.raises(Refused, match="enter your code again"):
+        state.rejoin(token, "10.0.0.8")
+    assert call(client, codes["facilitator"], "POST", "/api/tokens/revoke", team="XXX").status_code == 403
+
+
 def test_codes_travel_in_a_header_or_body_never_the_url(room):
     game, codes, client = room
     assert client.get(f"/api/status?code={codes['facilitator']}").status_code == 401
@@ -150,6 +162,7 @@ def test_a_turn_through_the_api(room):
     (["workshop", "--resume", "missing.db"], "--resume missing.db: no such game file"),
     (["workshop", "feb2022_baseline"], "--teams: name the countries"),
     (["workshop", "--teams", "RUS,XXX", "--db", "new.db"], "XXX"),
+    (["workshop", "--teams", "RUS", "--db", "new.db", "--trust-proxy", "proxy.lan"], "--trust-proxy proxy.lan"),
 ])
 def test_workshop_command_refuses_bad_starts_with_one_message(tmp_path, monkeypatch, capsys, argv, says):
     from sim.cli import main

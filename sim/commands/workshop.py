@@ -31,7 +31,23 @@ def register(sub) -> None:
     p.add_argument("--host", default=DEFAULT_HOST,
                    help="address to bind (default 127.0.0.1; 0.0.0.0 lets other machines in the room connect)")
     p.add_argument("--port", type=whole_number(1, 65535), default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    p.add_argument("--trust-proxy", metavar="IP[,IP]", default="",
+                   help="addresses of a reverse proxy in front of the server whose X-Forwarded-For header names the "
+                        "client (default: none; wrong codes are counted per connecting address)")
     p.set_defaults(func=run)
+
+
+def proxies(text: str) -> str:
+    """`--trust-proxy`: comma-separated addresses or networks, checked."""
+    import ipaddress
+
+    given = [t.strip() for t in text.split(",") if t.strip()]
+    for t in given:
+        try:
+            ipaddress.ip_network(t, strict=False)
+        except ValueError:
+            raise UserError(f"--trust-proxy {t}: not an IP address or network (e.g. 127.0.0.1 or 10.0.0.0/8)") from None
+    return ",".join(given)
 
 
 def codes_path(db: Path) -> Path:
@@ -61,6 +77,7 @@ def sheet(url: str, codes: dict, host: str) -> str:
 def run(args) -> int:
     from sim.game import Game
 
+    trusted = proxies(args.trust_proxy)
     if args.resume is not None:
         if args.teams or args.scenario or args.db:
             raise UserError("--resume FILE continues a saved workshop: give no scenario, --teams or --db with it")
@@ -98,4 +115,6 @@ def run(args) -> int:
     print("Ctrl+C stops the server; `blocsim workshop --resume FILE` continues where it stopped.", flush=True)
     from viz.workshop.server import serve  # the dashboard is imported only here
 
-    return serve(game, args.host, args.port)
+    if trusted:
+        print(f"NOTE: trusting X-Forwarded-For from {trusted} (a reverse proxy) to name each client.")
+    return serve(game, args.host, args.port, trusted)

@@ -18,7 +18,7 @@ import hashlib
 import secrets
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
@@ -33,6 +33,7 @@ from sim.timeline import InjectAction, InjectEvent, Run, SetField
 
 ROLES = ("facilitator", "team", "observer")
 MAX_TEAMS = 40
+REJOIN_TOKEN_HOURS = 12   # a page's rejoin token lasts a workshop day
 
 
 class Refused(UserError):
@@ -223,6 +224,35 @@ class Game:
                 self.store.append("joined", {}, p.who, p.role, self.clock())
                 self._catch_up()
             return p
+
+    def issue_rejoin_token(self, p: Principal) -> str:
+        """A random token that joins again as `p` once, within REJOIN_TOKEN_HOURS: a page keeps it
+        instead of its code, to rejoin by itself after a restart. Only its digest is stored."""
+        token = secrets.token_urlsafe(32)
+        expires = datetime.fromisoformat(self.clock()) + timedelta(hours=REJOIN_TOKEN_HOURS)
+        with self.lock:
+            self.store.add_token(_digest(token), p.role, p.country, expires.isoformat(timespec="seconds"))
+        return token
+
+    def rejoin(self, token: str) -> tuple[Principal, str]:
+        """The principal a rejoin token stands for, and the token that replaces it (each is used once)."""
+        with self.lock:
+            found = self.store.take_token(_digest(str(token)), self.clock()) if token else None
+            if found is None:
+                self.record_refusal("join", "unknown, used or expired rejoin token")
+                raise Refused("this page's rejoin token is unknown, used or expired: enter your code again")
+            p = Principal(found[0], found[1])
+            return p, self.issue_rejoin_token(p)
+
+    @_refusing
+    def revoke_rejoin_tokens(self, p: Principal, team: str | None = None) -> int:
+        """Void the rejoin tokens of one team's pages (or of every page): they must enter their code again."""
+        self._require(p, "facilitator", "revoke rejoin tokens")
+        if team is not None and team not in self.teams:
+            raise Refused(f"revoke: {unknown('team', team, self.teams)}")
+        count = self.store.revoke_tokens(*(("team", team) if team else ()))
+        self._append("rejoin_tokens_revoked", {"team": team, "count": count}, p)
+        return count
 
     # ------------------------------------------------------------------ where the game is
     @property
@@ -500,7 +530,7 @@ class Game:
             spec = {k: getattr(a, k) for k in ActionSpec.model_fields}
             if a.kind == "procure" and a.detail == "abroad":
                 continue   # a purchase abroad has its own price; an order buys at home
-            out.append({"order": spec, "sentence": a.sentence(self.names)})
+            out.append({"order": spec, "sentence": a.sentence(self.names, proposed=True)})
         return out
 
     @_refusing
@@ -703,7 +733,9 @@ class Game:
         if turn is None:
             return {}
         teams = list(turn.order_ids) if p.role == "facilitator" else [p.country]
-        return {t: [{"id": i, "order": s.model_dump(), "sentence": order_sentence(s, self.names, self.scenario.economy.prices_bn),
+        pending = turn.phase != "adjudicated"
+        return {t: [{"id": i, "order": s.model_dump(),
+                     "sentence": order_sentence(s, self.names, self.scenario.economy.prices_bn, proposed=pending),
                      "origin": turn.origins.get(i, "team")} for i, s in turn.order_ids.get(t, {}).items()]
                 for t in teams}
 

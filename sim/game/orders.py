@@ -146,16 +146,18 @@ def to_action(spec: ActionSpec, step: int, date: str, source: str) -> Action:
     return Action(step=step, date=date, source=source, **spec.model_dump())
 
 
-def order_sentence(spec: ActionSpec, names: dict[str, str], prices=None) -> str:
-    """An order in one plain sentence, as the log tells a move; ``prices`` (the scenario's
-    ``economy.prices_bn``) say what a purchase buys at home prices."""
+def order_sentence(spec: ActionSpec, names: dict[str, str], prices=None, proposed: bool = False) -> str:
+    """An order in one plain sentence, as the log tells a move (`proposed`: as a move not yet made);
+    ``prices`` (the scenario's ``economy.prices_bn``) say what a purchase buys at home prices."""
     if is_vote(spec):
         choice = VOTE_CHOICE[spec.item]
         verb = {"for": "votes for", "against": "votes against", "abstain": "abstains on"}[choice]
+        if proposed:
+            verb = "would " + {"for": "vote for", "against": "vote against", "abstain": "abstain on"}[choice]
         who, whom = (prose_name(names.get(x, x)) for x in (spec.actor, spec.target))
         text = f"{who} {verb} the resolution condemning {whom}" + (f", because {spec.reason}" if spec.reason else "")
         return text[0].upper() + text[1:] + "."
     action = to_action(spec, 0, "", "order")
     if spec.kind == "procure":   # what the money buys at home prices
         action = action.with_result(delivered=spec.amount / getattr(prices or Prices(), spec.item))
-    return action.sentence(names)
+    return action.sentence(names, proposed)

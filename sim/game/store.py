@@ -22,6 +22,13 @@ APPLICATION_ID = 0x626C6F63   # "bloc"
 SCHEMA_VERSION = 1
 MAX_DATA_BYTES = 1_000_000    # one entry's JSON; an order or an inject is far smaller
 
+TOKENS = """rejoin_tokens (     -- a page's token to join again after a restart, hashed; used once
+    digest  TEXT PRIMARY KEY,
+    role    TEXT NOT NULL,
+    country TEXT,
+    expires TEXT NOT NULL          -- UTC time, ISO 8601
+);
+"""
 SCHEMA = """
 CREATE TABLE log (
     seq   INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -36,7 +43,7 @@ CREATE TABLE credentials (         -- join codes, hashed; not part of the game's
     role    TEXT NOT NULL,
     country TEXT
 );
-"""
+CREATE TABLE """ + TOKENS
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,7 @@ class EventStore:
             raise UserError(f"{path}: the game file is damaged ({first}); nothing was changed (restore a copy)")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("CREATE TABLE IF NOT EXISTS " + TOKENS)   # a file from before rejoin tokens
         return cls(path, conn)
 
     def close(self) -> None:
@@ -151,6 +159,23 @@ class EventStore:
 
     def add_credential(self, digest: str, role: str, country: str | None) -> None:
         self.conn.execute("INSERT INTO credentials (digest, role, country) VALUES (?, ?, ?)", (digest, role, country))
+
+    def add_token(self, digest: str, role: str, country: str | None, expires: str) -> None:
+        self.conn.execute("INSERT INTO rejoin_tokens (digest, role, country, expires) VALUES (?, ?, ?, ?)",
+                          (digest, role, country, expires))
+
+    def take_token(self, digest: str, now: str) -> tuple[str, str | None] | None:
+        """The role and country of an unexpired token, which is used up (deleted); expired ones go too."""
+        with _transaction(self.conn, immediate=True):
+            self.conn.execute("DELETE FROM rejoin_tokens WHERE expires <= ?", (now,))
+            row = self.conn.execute("SELECT role, country FROM rejoin_tokens WHERE digest = ?", (digest,)).fetchone()
+            self.conn.execute("DELETE FROM rejoin_tokens WHERE digest = ?", (digest,))
+        return (row[0], row[1]) if row else None
+
+    def revoke_tokens(self, role: str | None = None, country: str | None = None) -> int:
+        """Delete the tokens of a role (and country), or all of them; how many there were."""
+        where, args = ("", ()) if role is None else (" WHERE role = ? AND country IS ?", (role, country))
+        return self.conn.execute("DELETE FROM rejoin_tokens" + where, args).rowcount
 
     # ------------------------------------------------------------------ reading
     def entries(self, after: int = 0) -> list[Entry]:

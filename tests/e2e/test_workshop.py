@@ -165,6 +165,8 @@ def test_sigkill_mid_game_then_resume(workshop, new_page, shot):
     obs.get_by_text("turn 2 of").wait_for()
     before = w.api("facilitator", "/api/view")
     assert not obs.net.asset_failures()
+    stored = obs.evaluate("JSON.stringify(window.sessionStorage)")
+    assert w.codes["observer"] not in stored and "blocsim-workshop-rejoin" in stored, "a rejoin token, not the code"
     stop(w, signal.SIGKILL)
     w2 = start(w.db, "--resume", str(w.db), port=w.port)
     w2.codes = w.codes
@@ -172,8 +174,7 @@ def test_sigkill_mid_game_then_resume(workshop, new_page, shot):
         after = w2.api("facilitator", "/api/view")
         assert after["game"] == before["game"] and after["orders"] == before["orders"]
         assert after["countries"] == before["countries"]
-        # the open page reconnects by itself (Solara reloads it): it asks for the code again, then shows the game
-        # the open page reconnects by itself: it reloads and joins again with its tab's code
+        # the open page reconnects by itself: it reloads and joins again with its tab's rejoin token
         # (a stale page still shows turn 2: only a live one shows the next adjudication)
         w2.api("facilitator", "/api/adjudicate", "POST")
         obs.get_by_text("turn 3 of").wait_for(timeout=60_000)
@@ -182,6 +183,7 @@ def test_sigkill_mid_game_then_resume(workshop, new_page, shot):
         obs.reload()
         obs.get_by_text("turn 3 of").wait_for()
         assert w.codes["observer"] not in obs.url
+        assert w.codes["observer"] not in obs.evaluate("JSON.stringify(window.sessionStorage)")
         shot(obs, "workshop-observer-after-restart")
     finally:
         stop(w2)

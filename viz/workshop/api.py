@@ -178,6 +178,11 @@ def message(p, body, request):
     return {"id": _g().message(p, str(body.get("text", "")), body.get("team"))}
 
 
+def revoke_tokens(p, body, request):
+    team = body.get("team")
+    return {"revoked": _g().revoke_rejoin_tokens(p, None if team is None else str(team))}
+
+
 def game_log(p, body, request):
     return {"log": _g().log(p)}
 
@@ -207,6 +212,7 @@ routes = [
     Route("/api/switch", endpoint(switch), methods=["POST"]),
     Route("/api/reveal", endpoint(reveal), methods=["POST"]),
     Route("/api/message", endpoint(message), methods=["POST"]),
+    Route("/api/tokens/revoke", endpoint(revoke_tokens), methods=["POST"]),
     Route("/api/log", endpoint(game_log), methods=["GET", "POST"]),
     Route("/api/export", endpoint(export), methods=["GET", "POST"]),
 ]

@@ -13,6 +13,7 @@ import threading
 from html import escape
 
 import solara
+import solara.lab
 import solara.server.settings
 
 from sim.errors import UserError
@@ -68,15 +69,22 @@ def _acting(set_notice):
     return act
 
 
+@solara.component_vue("countdown.vue")
+def Countdown(deadline: str = "", now: str = ""):
+    """The time left until `deadline` (UTC ISO), ticking in the browser; `now`: the server's time."""
+
+
 @solara.component
 def Header(view: dict, who: str):
     st = view["game"]
-    deadline = f" · closes {st['deadline']}" if st.get("deadline") else ""
-    solara.HTML(tag="div", classes=["ws-head"], unsafe_innerHTML=(
-        f"<b>blocsim workshop</b><span>{escape(who)}</span><span>{escape(st['scenario'])}</span>"
-        f"<span data-testid='turn'>turn {st['turn']} of {st['last_turn']} · {escape(st['month'])}</span>"
-        f"<span data-testid='phase'>orders {escape(st['phase'])}{escape(deadline)}"
-        f"{' · paused' if st['paused'] else ''}</span><span>branch {st['branch']}</span>"))
+    with solara.Div(classes=["ws-head"]):
+        for text, testid in (("<b>blocsim workshop</b>", ""), (escape(who), ""), (escape(st["scenario"]), ""),
+                             (f"turn {st['turn']} of {st['last_turn']} · {escape(st['month'])}", "turn"),
+                             (f"orders {escape(st['phase'])}{' · paused' if st['paused'] else ''}", "phase")):
+            solara.HTML(tag="span", unsafe_innerHTML=text, attributes={"data-testid": testid} if testid else None)
+        if st.get("deadline") and st["phase"] == "open":
+            Countdown(deadline=st["deadline"], now=state.game().clock())
+        solara.HTML(tag="span", unsafe_innerHTML=f"branch {st['branch']}")
 
 
 @solara.component
@@ -129,12 +137,13 @@ def TeamPage(me, view: dict):
 
     def submit(replacing: int | None = None):
         """Submit the form as a new order, or as the replacement of order `replacing`."""
-        try:
-            value = float(amount) if amount.strip() else 0.0
+        try:   # the fields are what the browser sent: text, or anything a tampered page sends
+            value = float(str(amount)) if str(amount).strip() else 0.0
         except ValueError:
-            set_notice(("refused", f"amount: expected a number, got {amount!r}"))
+            set_notice(("refused", f"amount: expected a number, got {str(amount)[:40]!r}"))
             return
-        order = {"kind": kind, "target": target.strip(), "item": item, "amount": value, "reason": reason}
+        order = {"kind": str(kind), "target": str(target).strip(), "item": str(item), "amount": value,
+                 "reason": str(reason)}
         if replacing is None:
             act("order", lambda: game.submit_order(me, order))
         else:
@@ -279,8 +288,16 @@ def FacilitatorPage(me, view: dict):
 
 
 @solara.component_vue("rejoin.vue")
-def Rejoin(code: str = "", forget: bool = False, event_rejoin=None):
-    """Remembers this tab's code in sessionStorage and joins again after a server restart."""
+def Rejoin(token: str = "", event_rejoin=None):
+    """Keeps this tab's rejoin token (not its code) in sessionStorage and joins again with it after a
+    server restart."""
+
+
+def page_client() -> str:
+    """This page's client address, as the server saw its websocket (see server.ClientAddress): wrong
+    codes from pages and from the API count against the same address."""
+    found = (solara.lab.headers.value or {}).get(state.CLIENT_HEADER)
+    return found[-1] if found else "unknown"
 
 
 @solara.component
@@ -288,17 +305,22 @@ def JoinPage(on_join):
     code, set_code = solara.use_state("")
     error, set_error = solara.use_state("")
 
-    def join_with(typed: str):
+    def join():
+        typed = str(code).strip()
+        set_code("")   # the code is not kept in the form, nor ever put in the page's URL or storage
         try:
-            on_join(state.join(typed.strip(), f"page:{solara.get_session_id()}"), typed.strip())
+            principal = state.join(typed, page_client())
+            on_join(principal, state.game().issue_rejoin_token(principal))
         except (Refused, UserError) as exc:
             set_error(_error(exc))
-        set_code("")   # the code is not kept in the form, nor ever put in the page's URL
 
-    def join():
-        join_with(code)
+    def rejoin(token):
+        try:
+            on_join(*state.rejoin(str(token), page_client()))
+        except (Refused, UserError) as exc:
+            set_error(_error(exc))
 
-    Rejoin(forget=bool(error), event_rejoin=join_with)
+    Rejoin(event_rejoin=rejoin)
 
     with solara.Card("blocsim workshop: join", style={"max-width": "520px", "margin": "40px auto"}):
         solara.Text("Enter the code the facilitator gave you: the facilitator's secret, your team's join "
@@ -306,7 +328,8 @@ def JoinPage(on_join):
         solara.InputText("code", value=code, on_value=set_code, password=True, continuous_update=True)
         solara.Button("Join", on_click=join, color="primary")
         if error:
-            solara.HTML(tag="div", classes=["ws-refused"], unsafe_innerHTML=escape(error))
+            solara.HTML(tag="div", classes=["ws-refused"], attributes={"data-testid": "join-error"},
+                        unsafe_innerHTML=escape(error))
 
 
 @solara.component
@@ -314,7 +337,7 @@ def Page():
     solara.Style(CSS)
     solara.Title("blocsim workshop")
     me, set_me = solara.use_state(None)
-    code, set_code = solara.use_state("")
+    token, set_token = solara.use_state("")   # this page's rejoin token (never its code)
     _revision, set_revision = solara.use_state(0)   # a change of the game re-renders the page
 
     def watch(cancel: threading.Event):
@@ -334,9 +357,9 @@ def Page():
             unsubscribe()
 
     solara.use_thread(watch, dependencies=[], intrusive_cancel=False)
-    def joined(principal, typed: str):
+    def joined(principal, rejoin_token: str):
         set_me(principal)
-        set_code(typed)
+        set_token(rejoin_token)
 
     if me is None:
         JoinPage(joined)
@@ -347,7 +370,7 @@ def Page():
         solara.Error(_error(exc))
         return
     with solara.Column(classes=[f"ws-role-{me.role}"]):
-        Rejoin(code=code)
+        Rejoin(token=token)
         if me.role == "facilitator":
             FacilitatorPage(me, view)
         elif me.role == "team":

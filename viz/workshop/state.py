@@ -14,6 +14,7 @@ from sim.game import Game, Principal, Refused
 
 FAILED_JOINS_ALLOWED = 5        # wrong codes one client may try ...
 FAILED_JOINS_WINDOW_S = 60.0    # ... within this many seconds, before it is refused outright
+CLIENT_HEADER = "x-blocsim-client"   # set by the server on a page's websocket: the client's address
 
 
 class Holder:
@@ -108,16 +109,27 @@ class TooManyAttempts(Refused):
     """A client that tried too many wrong codes recently."""
 
 
-def join(code: str, client: str) -> Principal:
-    """The principal a code stands for, rate-limited per client; refusals are written to the game log."""
+def _limited(client: str, attempt):
+    """`attempt()` unless `client` tried too many wrong codes or tokens lately; a refusal counts."""
     g = game()
     if LIMITER.blocked(client):
-        reason = (f"too many wrong codes from this client; wait {int(FAILED_JOINS_WINDOW_S)} s "
+        reason = (f"too many wrong codes from this client ({client}); wait {int(FAILED_JOINS_WINDOW_S)} s "
                   "before trying again")
         g.record_refusal("join", reason)
         raise TooManyAttempts(reason)
     try:
-        return g.join(code)
+        return attempt()
     except Refused:
         LIMITER.failed(client)
         raise
+
+
+def join(code: str, client: str) -> Principal:
+    """The principal a code stands for, rate-limited per client address (pages and API alike);
+    refusals are written to the game log."""
+    return _limited(client, lambda: game().join(code))
+
+
+def rejoin(token: str, client: str) -> tuple[Principal, str]:
+    """A page's rejoin token: its principal and the token that replaces it, rate-limited like `join`."""
+    return _limited(client, lambda: game().rejoin(token))
