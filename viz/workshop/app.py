@@ -136,7 +136,7 @@ def ObserverPage(view: dict, frame: Frame):
                 NetworkView(frame, None, lambda _: None, height="600px")
         with solara.Card(classes=["blocsim-panel"]):
             with Guard("heatmap"):
-                HeatmapView(frame)
+                HeatmapView(frame, height="600px")
     with solara.Card(classes=["blocsim-panel"]):
         with Guard("time series"):
             TimeSeriesView(frame)
