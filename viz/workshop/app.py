@@ -47,7 +47,7 @@ CSS = """
 .ws-role-observer .ws-head b { font-size:28px; }
 .ws-role-observer .blocsim-log { font-size:15px; }
 .ws-role-observer .blocsim-votes { font-size:15px; }
-.ws-fog { color:#555; font-size:13px; margin:2px 0 6px 0; }
+.ws-fog { color:#555; font-size:13px; margin:2px 0 6px 0; padding:0 10px; }
 """
 
 
