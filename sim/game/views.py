@@ -7,7 +7,7 @@ it, and the arms requested of it last month (`requests`). Covert moves and arms 
 is not party to, other countries' stocks and other teams' orders are not in its view. The observer sees the public record; the facilitator sees everything.
 
 `Sight` is the one statement of these rules: the JSON views below and the pages' dashboard frames
-(viz/frames.py) both apply it.
+(`viz.session.build_frame`) both apply it.
 """
 
 from __future__ import annotations
