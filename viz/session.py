@@ -590,7 +590,7 @@ def lean_values(summary: dict, ids: list[str]) -> np.ndarray:
     return np.array([float(lean.get(a, 0.0)) for a in ids])
 
 
-__all__ = ["Session", "Frame", "Pinned", "Settings", "alignment_rules", "parse_overrides"]
+__all__ = ["Session", "Frame", "Pinned", "Settings", "EventRows", "build_frame", "alignment_rules", "parse_overrides"]
 
 
 def _whole(value: Any, low: int, high: int) -> int | None:

@@ -91,6 +91,7 @@ def Header(view: dict, who: str):
 def World(frame: Frame, inspect: str | None = None, heatmap: bool = True, log_title: str = "Event log"):
     """The dashboard's views of one frame: the network with the inspector, the relations heatmap, the
     series, the event log and the UN votes. The frame is already fogged for whoever reads the page."""
+    solara.Style(DASHBOARD_CSS)
     selected, set_selected = solara.use_state(inspect)
     preview, set_preview = solara.use_state(None)
     shown = selected or preview
@@ -129,6 +130,7 @@ def Messages(view: dict):
 def ObserverPage(view: dict, frame: Frame):
     """The projector: the network and the relations side by side, the series, the latest public events
     and the UN votes, large enough to read across a room."""
+    solara.Style(DASHBOARD_CSS)
     Header(view, "observer (projector)")
     with solara.Columns([7, 5], gutters_dense=True):
         with solara.Card(classes=["blocsim-panel"]):
@@ -347,7 +349,7 @@ def JoinPage(on_join):
 
 @solara.component
 def Page():
-    solara.Style(DASHBOARD_CSS + CSS)
+    solara.Style(CSS)
     solara.Title("blocsim workshop")
     me, set_me = solara.use_state(None)
     code, set_code = solara.use_state("")
