@@ -5,6 +5,7 @@
 Starts `blocsim workshop` on a free loopback port, opens --pages observer and team pages in headless
 Chromium (one browser, a context each), then adjudicates --turns times through the JSON API. Each page
 records (in the browser, with a MutationObserver) the moment its header first shows the new turn.
+It also records when the page's network (the dashboard's views) shows the new month.
 Prints the median and 95th percentile over every page and turn, measured from the moment the
 adjudicate request returned (the change is committed) and from the moment it was sent (adding the
 model's month itself). Target: under 1 s for 30 pages.
@@ -25,8 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 from tests.e2e.test_workshop import join, start, stop  # noqa: E402
 
-WATCH = """(turn) => { window.__seen = null; const want = `turn ${turn} of`;
-  const check = () => { if (window.__seen === null && document.body.innerText.includes(want)) window.__seen = Date.now(); };
+WATCH = """([turn, step]) => { window.__seen = null; window.__views = null; const want = `turn ${turn} of`;
+  const views = `Alignment network · step ${step} `;
+  const check = () => { const text = document.body.innerText;
+    if (window.__seen === null && text.includes(want)) window.__seen = Date.now();
+    if (window.__views === null && text.includes(views)) window.__views = Date.now(); };
   new MutationObserver(check).observe(document.body, {subtree: true, childList: true, characterData: true}); check(); }"""
 
 
@@ -44,7 +48,7 @@ def main() -> int:
     db = Path(tempfile.mkdtemp()) / "bench.db"
     w = start(db, "feb2022_baseline", "--teams", "RUS,USA,CHN,EU", "--db", str(db))
     who = ["observer", "RUS", "USA", "CHN", "EU"]
-    after_commit, after_request = [], []
+    after_commit, after_request, views = [], [], []
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
@@ -58,14 +62,15 @@ def main() -> int:
                 pages.append(page)
             for turn in range(2, args.turns + 2):
                 for page in pages:
-                    page.evaluate(WATCH, turn)
+                    page.evaluate(WATCH, [turn, turn - 1])
                 sent = time.time() * 1000
                 w.api("facilitator", "/api/adjudicate", "POST")
                 done = time.time() * 1000
                 for page in pages:
-                    page.wait_for_function("window.__seen !== null")
-                    seen = page.evaluate("window.__seen")
+                    page.wait_for_function("window.__seen !== null && window.__views !== null")
+                    seen, drawn = page.evaluate("[window.__seen, window.__views]")
                     after_commit.append(max(0.0, seen - done) / 1000)
+                    views.append(max(0.0, drawn - done) / 1000)
                     after_request.append((seen - sent) / 1000)
             browser.close()
     finally:
@@ -74,6 +79,8 @@ def main() -> int:
     print(f"workshop: {args.pages} pages x {args.turns} adjudications ({n} page updates)")
     print(f"  committed -> page shows the new turn: median {statistics.median(after_commit):.3f} s, "
           f"p95 {p95(after_commit):.3f} s, max {max(after_commit):.3f} s")
+    print(f"  committed -> page's network shows the new month: median {statistics.median(views):.3f} s, "
+          f"p95 {p95(views):.3f} s, max {max(views):.3f} s")
     print(f"  adjudicate sent -> page shows the new turn: median {statistics.median(after_request):.3f} s, "
           f"p95 {p95(after_request):.3f} s")
     return 0

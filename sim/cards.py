@@ -56,6 +56,30 @@ def actor_card(world: World, aid: str, *, lean: float, doctrine: str, needs: np.
     }
 
 
+def public_card(actor: str, ids: list[str], names: list[str], *, affinity: np.ndarray, sanctions: np.ndarray,
+                arms: np.ndarray, aid: np.ndarray, power: np.ndarray, economy: np.ndarray, pressure: np.ndarray,
+                lean: np.ndarray) -> dict:
+    """The public part of `actor`'s card: standing, relations, sanctions and this month's open flows
+    (`arms` (n, n, K) and `aid` (n, n) as the reader may see them). Its own data (stocks, production,
+    needs, reserves, doctrine) is None: not known."""
+    i = ids.index(actor)
+    others = np.arange(len(ids)) != i
+    aff = affinity[i]
+    arms_now = arms.sum(axis=2)
+    return {
+        "id": actor, "name": names[i], "doctrine": None, "lean": float(lean[i]), "power": float(power[i]),
+        "economy": float(economy[i]), "reserves": None, "frozen": None, "sanction_pressure": float(pressure[i]),
+        "stocks": None, "needs": None,
+        "partners": _ranked(aff, ids, others & (aff > 0))[:5],
+        "rivals": _ranked(aff, ids, others & (aff < 0), descending=False)[:5],
+        "sanctioned_by": _ranked(sanctions[:, i], ids, others & (sanctions[:, i] > 0.005)),
+        "sanctions_on": _ranked(sanctions[i], ids, others & (sanctions[i] > 0.005)),
+        "arms_in": _ranked(arms_now[:, i], ids, others & (arms_now[:, i] > 0)),
+        "arms_out": _ranked(arms_now[i], ids, others & (arms_now[i] > 0)),
+        "aid_in": float(aid[:, i].sum()), "aid_out": float(aid[i].sum()),
+    }
+
+
 def model_card(model, aid: str) -> dict:
     """The card of `aid` in a live model, with the name of the bloc it ends in."""
     from sim.compare import bloc_of

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import io
+import itertools
 import json
 import threading
 import traceback
@@ -22,11 +23,12 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import UserError
+from sim.game.views import PRIVATE_FIELDS, PRIVATE_SERIES, PUBLIC_SUMMARY, Sight
 from sim.model import BlocModel
 from sim.scenario import (MISSING, Scenario, load_scenario, parse_assignment, parse_scenario, run_size_problem,
                           shipped_scenarios, unknown, value_at)
 from sim.timeline import InjectAction, InjectEvent, Input, Run
-from sim.world import World
+from sim.world import ITEM, World
 from viz.layout import affinity_layout
 
 MAX_SEED = 2**32 - 1
@@ -100,6 +102,8 @@ class Frame(_ActorTables):
     pinned: "Pinned | None" = None
     world: World | None = None  # a copy of the world's arrays and running totals (the inspector's actor cards)
     needs: np.ndarray | None = None  # (n, K) units each belligerent lacks (BlocModel.needs)
+    cards: dict = field(default_factory=dict)  # a fogged frame's inspector cards (it has no world): id -> card
+    sight: Sight | None = None  # who may see what (sim.game.views); None: everything
 
     @property
     def n(self) -> int:
@@ -108,6 +112,13 @@ class Frame(_ActorTables):
     @property
     def at_end(self) -> bool:
         return self.step >= self.steps
+
+    def memo(self, key, build):
+        """`build()`, computed once per frame and key: the pages drawing one shared frame share it."""
+        cache = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = build()
+        return cache[key]
 
     def name_of(self, actor_id: str) -> str:
         """Display name of an actor id."""
@@ -162,8 +173,7 @@ class Session:
         self.run: Run | None = None
         self.pinned: Pinned | None = None
         self.revision = 0
-        self._events: list[dict] = []
-        self._names: dict[str, str] = {}
+        self._log = EventRows()
         self._frame: Frame | None = None
         self._positions: np.ndarray | None = None
         ships = shipped_scenarios()
@@ -250,8 +260,6 @@ class Session:
             traceback.print_exc()
             return [f"{st.upload_name or st.scenario_name}: {line}" for line in error_lines(exc)]
         self.settings, self.run = st, run
-        self._names = {a: scn.actors[a].name for a in scn.actors}
-        self._events = []
         self._positions = None
         self._publish()
         return []
@@ -345,7 +353,6 @@ class Session:
             except Exception as exc:  # noqa: BLE001
                 traceback.print_exc()
                 return error_lines(exc)
-            self._events = []
             self._publish()
             return []
 
@@ -376,48 +383,10 @@ class Session:
         self._frame = self._snapshot()
 
     def _snapshot(self) -> Frame:
-        m, scn = self.model, self.scenario
-        w = m.world
-        summary = m.summary()
-        step = self.current_step
-        self._collect_events()
-        rule = summary.get("alignment_rule") or (self.settings.rule or scn.alignment.rule)
-        rules = alignment_rules()
-        title, citation = rules.get(str(rule), (str(rule), ""))
-        ids = list(w.ids)
-        in_force = {agent.actor_id: agent.doctrine.name for agent in m.agents}  # after any switch
-        self._positions = affinity_layout(w.affinity, self._positions)
-        scheduled = [{"id": eid, "description": e.description, "enabled": e.enabled,
-                      "when": scn.when(e) if (e.step is not None or e.date) else None}
-                     for eid, e in scn.events.items()]
-        return Frame(
-            revision=self.revision, step=step, steps=scn.steps, date=scn.step_to_month(step),
-            scenario=scn.name, source=self.settings.upload_name or self.settings.scenario_name or "",
-            seed=self.settings.seed, rule=str(rule), rule_title=title, rule_citation=citation,
-            ids=ids, names=[self._names.get(a, a) for a in ids],
-            doctrine=[in_force[a] for a in ids],
-            power=np.array(w.power, dtype=float), affinity=w.affinity.copy(),
-            bloc=bloc_labels(summary, ids), lean=lean_values(summary, ids),
-            arms=w.arms_flow.copy(), aid=w.aid_flow.copy(), covert=w.covert_flow.copy(),
-            sanctions=w.sanctions.copy(), pressure=np.array(w.sanction_pressure, dtype=float),
-            stocks=w.stocks.copy(), production=w.production.copy(), reserves=w.reserves.copy(),
-            frozen=w.frozen.copy(), economy=np.array(w.economy, dtype=float),
-            summary=summary, series=m.series(), agent_series=m.agent_series(),
-            events=list(self._events), positions=self._positions, theaters=list(scn.theaters), scheduled=scheduled,
-            vote_schedule=[{"id": vid, "title": v.title, "body": v.body, "when": scn.when(v),
-                            "date": scn.step_to_month(scn.when(v))} for vid, v in scn.votes.items()],
-            pinned=self.pinned, overrides=dict(self.settings.overrides),
-            world=copy.deepcopy(w), needs=m.needs(),
-            poles={k: list(v) for k, v in scn.poles.items()},
-            months=[scn.step_to_month(k) for k in range(scn.steps + 1)],
-        )
-
-    def _collect_events(self) -> None:
-        """Turn the model's new Action records into display rows, once each."""
-        log = self.model.events
-        start = len(self._events)
-        for a in list(log)[start:]:
-            self._events.append(event_row(a, self._names))
+        self._positions = affinity_layout(self.model.world.affinity, self._positions)
+        return build_frame(self.model, revision=self.revision, log=self._log, positions=self._positions,
+                           source=self.settings.upload_name or self.settings.scenario_name or "",
+                           rule=self.settings.rule, overrides=self.settings.overrides, pinned=self.pinned)
 
     # ------------------------------------------------------------ exports
     def series_csv(self) -> str:
@@ -451,8 +420,142 @@ class Session:
             if self.model is None:
                 return ""
             log = self.model.events
-            rows = log.to_dicts() if hasattr(log, "to_dicts") else self._events
+            rows = log.to_dicts() if hasattr(log, "to_dicts") else self._log.rows(self.model)
             return "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows)
+
+
+def actor_names(model) -> dict[str, str]:
+    """Display name of each of the model's actors."""
+    return {a: model.spec.actors[a].name if a in model.spec.actors else a for a in model.world.ids}
+
+
+class EventRows:
+    """The display rows of a model's event log as a `Sight` reads it (None: everything), each move turned
+    into a row once: the rows grow with the log and start again for another model (a new run or branch)."""
+
+    def __init__(self, sight: Sight | None = None):
+        self.sight = sight
+        self._model = None
+        self._seen = 0
+        self._rows: list[dict] = []
+
+    def rows(self, model) -> list[dict]:
+        """The rows of `model`'s log so far, oldest first (a new list; the rows are shared: read them only)."""
+        log = model.events
+        if model is not self._model or len(log) < self._seen:
+            self._model, self._seen, self._rows = model, 0, []
+        names, sight = actor_names(model), self.sight
+        for a in itertools.islice(log, self._seen, None):
+            if sight is None:
+                self._rows.append(event_row(a, names))
+            elif sight.sees(a):
+                self._rows.append(event_row(sight.told(a), names))
+        self._seen = len(log)
+        return list(self._rows)
+
+
+def build_frame(model: BlocModel, *, revision: int, log: EventRows, positions: np.ndarray, source: str = "",
+                rule: str | None = None, overrides: dict | None = None, pinned: "Pinned | None" = None) -> Frame:
+    """The `Frame` of `model` now, as `log.sight` may see it (the dashboard's and the workshop's one builder).
+
+    Without a sight the frame holds everything (a copy of the world for the inspector). With one, the
+    rules of `sim.game.views` apply: the private fields and per-actor series of the actors it may not see
+    are blank (NaN), the flows and the event log hold only the moves it sees, the summary only its public
+    part, and the inspector's cards are precomputed (full for the actors it sees, public for the rest)."""
+    scn, w = model.spec, model.world
+    sight = log.sight
+    summary = model.summary()
+    step = int(w.step)
+    rule = summary.get("alignment_rule") or rule or scn.alignment.rule
+    title, citation = alignment_rules().get(str(rule), (str(rule), ""))
+    ids = list(w.ids)
+    names = actor_names(model)
+    in_force = {agent.actor_id: agent.doctrine.name for agent in model.agents}  # after any switch
+    fields = dict(
+        revision=revision, step=step, steps=scn.steps, date=scn.step_to_month(step),
+        scenario=scn.name, source=source, seed=model.seed, rule=str(rule), rule_title=title, rule_citation=citation,
+        ids=ids, names=[names[a] for a in ids], doctrine=[in_force[a] for a in ids],
+        power=np.array(w.power, dtype=float), affinity=w.affinity.copy(),
+        bloc=bloc_labels(summary, ids), lean=lean_values(summary, ids),
+        arms=w.arms_flow.copy(), aid=w.aid_flow.copy(), covert=w.covert_flow.copy(),
+        sanctions=w.sanctions.copy(), pressure=np.array(w.sanction_pressure, dtype=float),
+        stocks=w.stocks.copy(), production=w.production.copy(), reserves=w.reserves.copy(),
+        frozen=w.frozen.copy(), economy=np.array(w.economy, dtype=float),
+        summary=summary, series=model.series(), agent_series=model.agent_series(),
+        events=log.rows(model), positions=positions, theaters=list(scn.theaters),
+        scheduled=[{"id": eid, "description": e.description, "enabled": e.enabled,
+                    "when": scn.when(e) if (e.step is not None or e.date) else None}
+                   for eid, e in scn.events.items()],
+        vote_schedule=[{"id": vid, "title": v.title, "body": v.body, "when": scn.when(v),
+                        "date": scn.step_to_month(scn.when(v))} for vid, v in scn.votes.items()],
+        pinned=pinned, overrides=dict(overrides or {}), needs=model.needs(),
+        poles={k: list(v) for k, v in scn.poles.items()},
+        months=[scn.step_to_month(k) for k in range(scn.steps + 1)],
+    )
+    if sight is None or sight.everything:
+        return Frame(**fields, world=copy.deepcopy(w))
+    return Frame(**_fogged(fields, model, sight))
+
+
+FLOW_KINDS = {"arms_transfer": "arms", "economic_support": "aid", "dual_use_trade": "covert"}
+
+
+def _fogged(fields: dict, model: BlocModel, sight: Sight) -> dict:
+    """The frame's fields as `sight` may see them (see `build_frame`)."""
+    from sim.cards import actor_card, public_card
+
+    ids, w, step = fields["ids"], model.world, fields["step"]
+    hidden = np.array([not sight.sees_private(a) for a in ids])
+    for name in PRIVATE_FIELDS:
+        value = fields[name]
+        if isinstance(value, list):
+            fields[name] = [v if not h else "" for v, h in zip(value, hidden)]
+        else:
+            value = value.astype(float)
+            value[hidden] = np.nan
+            fields[name] = value
+    # the flows, from the moves it sees (last month's matrices, and each month's totals in the series)
+    index = w.index
+    flows = {"arms": np.zeros_like(w.arms_flow), "aid": np.zeros_like(w.aid_flow), "covert": np.zeros_like(w.covert_flow)}
+    series = fields["series"].copy()
+    totals = {c: np.zeros(len(series)) for c in series.columns if c.startswith("arms_") or c in ("aid_bn", "covert_bn")}
+    row_of = {int(s): k for k, s in enumerate(series["step"])} if "step" in series else {}
+    for a in model.events:
+        kind = FLOW_KINDS.get(a.kind)
+        if kind is None or a.blocked or not sight.sees(a):
+            continue
+        amount = float(a.delivered if a.delivered is not None else a.amount)
+        column = f"arms_{a.item}" if kind == "arms" else f"{kind}_bn"
+        if column in totals and a.step in row_of:
+            totals[column][row_of[a.step]] += amount
+        if a.step == step:
+            s, d = index[a.actor], index[a.target]
+            if kind == "arms":
+                flows["arms"][s, d, ITEM[a.item]] += amount
+            else:
+                flows[kind][s, d] += amount
+    for column, values in totals.items():
+        series[column] = values
+    agents = fields["agent_series"].copy()
+    if not agents.empty:
+        unseen = ~agents["actor"].map(sight.sees_private).astype(bool)
+        for column in PRIVATE_SERIES:
+            if column in agents.columns:
+                agents[column] = agents[column].astype(float).mask(unseen)
+    i_of = {a: i for i, a in enumerate(ids)}
+    cards = {}
+    for a in ids:
+        i = i_of[a]
+        if sight.sees_private(a):
+            cards[a] = actor_card(w, a, lean=fields["lean"][i], doctrine=fields["doctrine"][i],
+                                  needs=fields["needs"][i])
+        else:
+            cards[a] = public_card(a, ids, fields["names"], affinity=fields["affinity"], sanctions=fields["sanctions"],
+                                   arms=flows["arms"], aid=flows["aid"], power=fields["power"],
+                                   economy=fields["economy"], pressure=fields["pressure"], lean=fields["lean"])
+    return {**fields, **flows, "series": series, "agent_series": agents, "cards": cards, "sight": sight,
+            "summary": {k: v for k, v in fields["summary"].items() if k in PUBLIC_SUMMARY},
+            "scheduled": [], "overrides": {}, "pinned": None}
 
 
 def event_row(a, names: dict[str, str]) -> dict:
@@ -487,7 +590,7 @@ def lean_values(summary: dict, ids: list[str]) -> np.ndarray:
     return np.array([float(lean.get(a, 0.0)) for a in ids])
 
 
-__all__ = ["Session", "Frame", "Pinned", "Settings", "alignment_rules", "parse_overrides"]
+__all__ = ["Session", "Frame", "Pinned", "Settings", "EventRows", "build_frame", "alignment_rules", "parse_overrides"]
 
 
 def _whole(value: Any, low: int, high: int) -> int | None:

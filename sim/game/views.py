@@ -5,10 +5,14 @@ it and by it), the public record (open moves, UN votes, the fronts), everything 
 it or by it (covert trade included), its own orders and what the facilitator revealed to
 it, and the arms requested of it last month (`requests`). Covert moves and arms requests it
 is not party to, other countries' stocks and other teams' orders are not in its view. The observer sees the public record; the facilitator sees everything.
+
+`Sight` is the one statement of these rules: the JSON views below and the pages' dashboard frames
+(`viz.session.build_frame`) both apply it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 
 from sim.actions import UNITS
 from sim.scenario.schema import ITEMS
@@ -24,12 +28,51 @@ def _public(a) -> bool:
     return (not a.covert and a.kind not in PRIVATE and not (a.kind == "policy" and a.source == "inject"))
 
 
-def _event(a, names, me: str | None = None) -> dict:
-    """A move as a role sees it: a team reads the reasons of the moves its country made or met, not
-    those between others (they tell what others hold and need)."""
-    told = a if me is None or me in (a.actor, a.target) else a.with_result(reason="")
+# A country's own data: what only its team (and the facilitator) may see of it.
+PRIVATE_FIELDS = ("stocks", "production", "reserves", "frozen", "needs", "doctrine")   # per-actor state
+PRIVATE_SERIES = (*ITEMS, "reserves", "reputation_cost")   # per-actor series columns (ITEMS: its stocks)
+PUBLIC_SUMMARY = ("scenario", "steps", "start", "end", "alignment_rule", "blocs", "nonaligned", "cohesion",
+                  "polarization", "lean", "front", "votes")   # what everyone may read of the model's summary
+
+
+@dataclass(frozen=True)
+class Sight:
+    """What a principal may see. Everything (the facilitator); or the public record (blocs, leanings,
+    relations, power, economies, sanctions and their pressure, open arms transfers and aid, the
+    fronts and UN votes) plus, for a team, its own country's private data and the covert moves and
+    requests its country made or met (`country`; None for the observer)."""
+
+    everything: bool = False
+    country: str | None = None
+
+    def sees_private(self, actor: str) -> bool:
+        """Whether the private data (PRIVATE_FIELDS, PRIVATE_SERIES) of `actor` is visible."""
+        return self.everything or actor == self.country
+
+    def sees(self, a) -> bool:
+        """Whether the move `a` is visible: public, or made or met by the sight's country."""
+        return self.everything or _public(a) or (self.country is not None and self.country in (a.actor, a.target))
+
+    def told(self, a):
+        """The move as this sight reads it: the reasons of moves between others are not told (they tell
+        what others hold and need)."""
+        return a if self.everything or self.country in (a.actor, a.target) else a.with_result(reason="")
+
+
+EVERYTHING = Sight(everything=True)
+
+
+def sight_of(p) -> Sight:
+    """The sight of a principal (a `sim.game.Principal`)."""
+    if p.role == "facilitator":
+        return EVERYTHING
+    return Sight(country=p.country if p.role == "team" else None)
+
+
+def _event(a, names, sight: Sight = EVERYTHING) -> dict:
+    """A move as a sight reads it."""
     return {"step": a.step, "date": a.date, "actor": a.actor, "target": a.target, "kind": a.kind,
-            "source": a.source, "text": told.sentence(names)}
+            "source": a.source, "text": sight.told(a).sentence(names)}
 
 
 def country_state(model, country: str) -> dict:
@@ -74,25 +117,27 @@ def view(game, p, since: int = 0) -> dict:
     moves = [a for a in model.events if a.step > since]
     names = game.names
     status = game.status(p)
+    sight = sight_of(p)
+    seen = [a for a in moves if sight.sees(a)]
     out = {"role": p.role, "game": status, "public": public_state(model),
            "messages": [m for m in game.messages if m["team"] is None or p.role == "facilitator"
                         or m["team"] == p.country]}
     if p.role == "facilitator":
         out["countries"] = {a: country_state(model, a) for a in model.world.ids}
-        out["events"] = [_event(a, names) for a in moves]
+        out["events"] = [_event(a, names) for a in seen]
         out["orders"] = game.orders(p)
         out["reveals"] = list(game.reveals.values())
         return out
     if p.role == "observer":
-        out["events"] = [_event(a, names, "") for a in moves if _public(a)]
+        out["events"] = [_event(a, names, sight) for a in seen]
         return out
     me = p.country
     out["country"] = country_state(model, me)
-    out["events"] = [_event(a, names, me) for a in moves if _public(a) or me in (a.actor, a.target)]
-    out["done_to_it"] = [_event(a, names, me) for a in moves if a.target == me and a.actor != me]
+    out["events"] = [_event(a, names, sight) for a in seen]
+    out["done_to_it"] = [_event(a, names, sight) for a in moves if a.target == me and a.actor != me]
     out["orders"] = game.orders(p).get(me, [])
     # arms requested of it last month: its doctrine would weigh them now; a team answers with arms_transfer orders
-    out["requests"] = [{**_event(a, names, me), "item": a.item, "amount": a.amount, "payment_item": a.payment_item,
+    out["requests"] = [{**_event(a, names, sight), "item": a.item, "amount": a.amount, "payment_item": a.payment_item,
                         "payment_amount": a.payment_amount}
                        for a in model.events.for_step(model.world.step) if a.kind == "arms_request" and a.target == me]
     revealed = []

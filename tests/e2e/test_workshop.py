@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -63,6 +64,36 @@ def join(page, code: str, expect: str):
     assert code not in page.url
 
 
+VIEWS = ("network", "blocs", "lean", "arms", "aid", "pressure", "front")
+
+
+def dashboard_views_drawn(page, moves: bool = True):
+    """The page shows the dashboard's network, series, event log (with moves in it) and UN votes, its
+    charts drawn."""
+    for name in VIEWS:
+        page.locator(f"[data-chart='{name}'] [data-rendered]:not([data-rendered='-1'])").wait_for()
+    page.locator(".blocsim-log" + (" tr[data-kind]" if moves else "")).first.wait_for()
+    page.locator(".blocsim-votes").wait_for()
+
+
+def chart_data(page) -> list[str]:
+    """The data every chart of the page holds, as JSON (what reached the browser, drawn or not)."""
+    return page.evaluate("""() => [...document.querySelectorAll('[data-rendered]')]
+        .map(el => el.__blocsimChart ? JSON.stringify(el.__blocsimChart.getOption().series) : '')""")
+
+
+def page_shot(shot, page, name: str):
+    """A screenshot of the whole page: the viewport grown to the page's height for the shot (the page
+    scrolls inside Solara's layout, so a full-page shot of the window would show one screen)."""
+    role = page.locator("[class*='ws-role-']").first
+    height = int(role.bounding_box()["height"] + 80)
+    page.set_viewport_size({"width": 1600, "height": max(height, 1000)})
+    try:
+        shot(page, name)
+    finally:
+        page.set_viewport_size({"width": 1600, "height": 1000})
+
+
 def fill(page, label: str, value: str):
     page.get_by_label(label, exact=True).fill(value)
 
@@ -107,14 +138,26 @@ def test_facilitator_two_teams_and_observer_play_three_turns(workshop, new_page,
     rus.get_by_role("button", name="Submit order").click()
     rus.get_by_text("order refused:").wait_for()
     fac.get_by_text(PLAN).first.wait_for()        # the facilitator sees every order, without a reload
+    for page in (fac, rus, usa, obs):             # every page draws the dashboard's views
+        dashboard_views_drawn(page, moves=False)  # (no month played yet)
     usa_stocks = w.api("facilitator", "/api/view")["countries"]["USA"]["stocks"]
     for name, page in (("rus", rus), ("obs", obs)):
         html = page.content()
         assert PLAN not in html, f"{name} sees the US order"
         for item in ("shells", "troops"):
             assert f"{usa_stocks[item]:,.0f}" not in html, f"{name} sees US {item}"
-    shot(usa, "workshop-team-usa")
-    shot(rus, "workshop-team-rus")
+            value = re.compile(rf"[\[,:]{usa_stocks[item]:.0f}(\.0+)?[,\]}}]")   # the number as a JSON value
+            assert not any(value.search(o) for o in chart_data(page)), f"{name}'s charts carry US {item}"
+    # a team's inspector: its own country in full, another country's public facts only
+    assert rus.locator("[data-inspector='RUS']").is_visible()
+    assert rus.get_by_text("made/mo").is_visible(), "Russia's own stocks in its inspector"
+    rus.locator(".blocsim-inspector").get_by_role("button").last.click()   # close RUS: pick another
+    rus.locator(".blocsim-inspector .v-select").click()
+    rus.get_by_role("option", name="United States (USA)").click()
+    rus.locator("[data-inspector='USA']").wait_for()
+    assert rus.locator(".blocsim-inspector-private").is_visible() and not rus.get_by_text("made/mo").is_visible()
+    page_shot(shot, usa, "workshop-team-usa")
+    page_shot(shot, rus, "workshop-team-rus")
 
     # turn 1: inject, message, adjudicate; the observer follows without a reload
     fill(fac, "scheduled event id", "initial_thrust")
@@ -127,10 +170,15 @@ def test_facilitator_two_teams_and_observer_play_three_turns(workshop, new_page,
     obs.get_by_text("turn 2 of").wait_for()
     usa.get_by_text("turn 2 of").wait_for()
     fac.get_by_text("adjudicate: done").wait_for()
-    shot(fac, "workshop-facilitator")
+    for page in (obs, usa):
+        dashboard_views_drawn(page)
+    assert not usa.locator(".blocsim-log tr[data-kind='dual_use_trade']").count(), "China's covert trade with Russia"
+    rus.locator(".blocsim-log tr[data-kind='dual_use_trade']").first.wait_for()   # Russia sees the trade it is party to
+    page_shot(shot, fac, "workshop-facilitator")
     # turn 2 and a rollback to turn 2, played again as branch 2 (turn 3 follows)
     fac.get_by_role("button", name="Adjudicate").click()
     obs.get_by_text("turn 3 of").wait_for()
+    fac.get_by_text("turn 3 of").wait_for()      # the facilitator's page has redrawn before it is typed into
     fill(fac, "roll back to turn", "2")
     fac.get_by_role("button", name="Roll back").click()
     fac.get_by_text("rollback: done").wait_for()
@@ -138,7 +186,12 @@ def test_facilitator_two_teams_and_observer_play_three_turns(workshop, new_page,
     rus.get_by_text("turn 2 of").wait_for()
     fac.get_by_role("button", name="Adjudicate").click()
     obs.get_by_text("turn 3 of").wait_for()
-    shot(obs, "workshop-observer")
+    # the projector's log shows the current branch's newest moves on top, scrolled to the top (new rows
+    # inserted above do not leave the view on older ones)
+    obs.wait_for_function("""() => { const log = document.querySelector('.blocsim-panel-log .blocsim-log');
+        const first = log && log.querySelector('tr[data-kind] td');
+        return first && first.innerText === '2' && log.parentElement.scrollTop === 0; }""")
+    page_shot(shot, obs, "workshop-observer")
     shot(fac, "workshop-facilitator-branches")
 
     with fac.expect_download() as dl:

@@ -110,5 +110,6 @@ def EventLogView(frame: Frame, focus: tuple[str, int] | None = None,
     count = f"{len(rows)} of {len(frame.events)} actions" + (f" (newest {shown} shown)" if len(rows) > shown else "")
     solara.HTML(tag="div", unsafe_innerHTML=escape(count), classes=["blocsim-log-count"],
                 attributes={"data-step": str(frame.step)}, style={"font-size": "12px", "color": "#666"})
-    with solara.Div(style={"max-height": "420px", "overflow-y": "auto"}):
+    # newest first: rows that arrive on top must not scroll the view down to older ones (scroll anchoring)
+    with solara.Div(style={"max-height": "420px", "overflow-y": "auto", "overflow-anchor": "none"}):
         solara.HTML(tag="table", unsafe_innerHTML=events_html(rows), classes=["blocsim-table", "blocsim-log"])

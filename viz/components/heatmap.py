@@ -46,8 +46,8 @@ def heatmap_option(f: Frame) -> dict:
 
 
 @solara.component
-def HeatmapView(frame: Frame):
+def HeatmapView(frame: Frame, height: str = "460px"):
     """The heatmap chart."""
-    option = solara.use_memo(lambda: option_json(heatmap_option(frame)), [frame.revision])
+    option = solara.use_memo(lambda: frame.memo("heatmap", lambda: option_json(heatmap_option(frame))), [frame])
     EChart(option=option, name="heatmap", title="Relations (affinity), ordered by bloc",
-           filename=f"heatmap-step{frame.step}", revision=frame.revision, height="460px")
+           filename=f"heatmap-step{frame.step}", revision=frame.revision, height=height)

@@ -21,11 +21,17 @@ def _n(x: float) -> str:
 
 
 def inspect(f: Frame, actor: str) -> dict | None:
-    """Everything the inspector shows about ``actor`` (its actor card, sim.cards), or None if unknown."""
-    if actor not in f.ids or f.world is None:
+    """Everything the inspector shows about ``actor`` (its actor card, sim.cards), or None if unknown.
+    A fogged frame brings its cards: only the public part of the countries its reader may not see."""
+    if actor not in f.ids:
         return None
     i = f.ids.index(actor)
-    card = actor_card(f.world, actor, lean=f.lean[i], doctrine=f.doctrine[i], needs=f.needs[i])
+    if f.world is not None:
+        card = actor_card(f.world, actor, lean=f.lean[i], doctrine=f.doctrine[i], needs=f.needs[i])
+    elif actor in f.cards:
+        card = f.cards[actor]
+    else:
+        return None
     return {**card, "bloc": int(f.bloc[i])}
 
 
@@ -60,20 +66,27 @@ def Inspector(frame: Frame | None, ids: list[str], actor: str | None, on_select:
                               text=True, classes=["blocsim-inspector-keep"])
             else:
                 solara.Button(icon_name="mdi-close", icon=True, on_click=lambda: on_select(None), small=True)
-        solara.Text(f"Doctrine: {d['doctrine']} · lean {d['lean']:+.2f} (− US-led, + Russia/China) · "
+        doctrine = f"Doctrine: {d['doctrine']} · " if d["doctrine"] is not None else ""
+        solara.Text(f"{doctrine}lean {d['lean']:+.2f} (− US-led, + Russia/China) · "
                     f"power {d['power']:.3f}", style={"display": "block"})
-        solara.Text(f"Economy {theme.money(d['economy'])}/yr · reserves {theme.money(d['reserves'])} "
-                    f"(frozen {theme.money(d['frozen'])}) · sanction pressure {d['sanction_pressure']:.2f}",
-                    style={"display": "block"})
+        reserves = (f" · reserves {theme.money(d['reserves'])} (frozen {theme.money(d['frozen'])})"
+                    if d["reserves"] is not None else "")
+        solara.Text(f"Economy {theme.money(d['economy'])}/yr{reserves} · sanction pressure "
+                    f"{d['sanction_pressure']:.2f}", style={"display": "block"})
+        if d["stocks"] is None:
+            solara.HTML(tag="div", classes=["blocsim-inspector-private"], style={"margin": "8px 0", "color": "#666"},
+                        unsafe_innerHTML=(f"{escape(d['name'])}'s stocks, production, needs, reserves and doctrine "
+                                          "are its own: not known to you. What follows is public."))
         rows = "".join(
             f"<tr><td>{s['item'].replace('_', ' ')}</td><td>{_n(s['stock'])}</td><td>{_n(s['production'])}</td>"
-            f"<td>{_n(s['received'])}</td><td>{_n(s['sent'])}</td></tr>" for s in d["stocks"])
-        solara.HTML(tag="table", unsafe_innerHTML=(
-            "<tr><th>item</th><th>stock</th><th>made/mo</th><th>received</th><th>sent</th></tr>" + rows),
-            classes=["blocsim-table"], style={"margin": "8px 0"})
-        needs = ", ".join(x.replace("_", " ") for x in d["needs"]) or "nothing"
+            f"<td>{_n(s['received'])}</td><td>{_n(s['sent'])}</td></tr>" for s in d["stocks"] or [])
+        if rows:
+            solara.HTML(tag="table", unsafe_innerHTML=(
+                "<tr><th>item</th><th>stock</th><th>made/mo</th><th>received</th><th>sent</th></tr>" + rows),
+                classes=["blocsim-table"], style={"margin": "8px 0"})
+        needs = None if d["needs"] is None else (", ".join(x.replace("_", " ") for x in d["needs"]) or "nothing")
         for label, text in (
-            ("Needs (short of the months of fire it keeps in stock)", needs),
+            *([("Needs (short of the months of fire it keeps in stock)", needs)] if needs is not None else []),
             ("Partners", _pairs(d["partners"])),
             ("Rivals", _pairs(d["rivals"])),
             ("Sanctioned by", _pairs(d["sanctioned_by"], lambda v: f"{v:.2f}")),

@@ -38,8 +38,9 @@ def network_option(f: Frame, positions: np.ndarray, selected: str | None = None,
     nodes = []
     for i, a in enumerate(f.ids):
         b = int(f.bloc[i])
+        doctrine = f" · doctrine {escape(f.doctrine[i])}" if f.doctrine[i] else ""   # a fogged frame: not known
         tip = (f"<b>{escape(f.names[i])}</b> ({a})<br/>{theme.bloc_label(b)} · lean {f.lean[i]:+.2f}"
-               f"<br/>power {f.power[i]:.3f} · doctrine {escape(f.doctrine[i])}"
+               f"<br/>power {f.power[i]:.3f}{doctrine}"
                f"<br/>sanction pressure {f.pressure[i]:.2f}<br/><i>click to inspect</i>")
         node = {
             "name": a, "x": float(positions[i, 0]) * 100, "y": float(positions[i, 1]) * 100,
@@ -110,13 +111,14 @@ def network_option(f: Frame, positions: np.ndarray, selected: str | None = None,
 
 @solara.component
 def NetworkView(frame: Frame, selected: str | None,
-                on_select: Callable[[str | None], None], on_preview: Callable[[str | None], None] | None = None):
+                on_select: Callable[[str | None], None], on_preview: Callable[[str | None], None] | None = None,
+                height: str = "520px"):
     """The network chart; hovering a country previews it in the inspector, clicking keeps it there."""
     def build():
         changed = {c.actor: f"{c.from_camp} → {c.to_camp}" for c in changes_at(frame)}
         return option_json(network_option(frame, frame.positions, selected, changed=changed))
 
-    option = solara.use_memo(build, [frame.revision, selected])
+    option = solara.use_memo(lambda: frame.memo(("network", selected), build), [frame, selected])
 
     def clicked(ev: dict):
         name = ev.get("name")
@@ -129,5 +131,5 @@ def NetworkView(frame: Frame, selected: str | None,
             on_preview(name if name in frame.ids else None)
 
     EChart(option=option, name="network", title=f"Alignment network · step {frame.step} ({frame.date})",
-           filename=f"network-step{frame.step}", revision=frame.revision, height="520px", event_click=clicked,
+           filename=f"network-step{frame.step}", revision=frame.revision, height=height, event_click=clicked,
            event_hover=hovered)

@@ -194,8 +194,8 @@ def compare_option(f: Frame, keys: list[str]) -> dict:
 @solara.component
 def TimeSeriesView(frame: Frame):
     """The standard charts, two per row."""
-    charts = solara.use_memo(lambda: [(n, t, option_json(o)) for n, t, o in standard_charts(frame)],
-                             [frame.revision])
+    charts = solara.use_memo(lambda: frame.memo("series", lambda: [(n, t, option_json(o))
+                                                                    for n, t, o in standard_charts(frame)]), [frame])
     with solara.ColumnsResponsive(default=12, large=6):
         for name, title, option in charts:
             EChart(option=option, name=name, title=title, filename=f"{name}-step{frame.step}",

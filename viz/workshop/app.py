@@ -20,7 +20,15 @@ from sim.errors import UserError
 from sim.game import Refused
 from sim.game.orders import ORDER_KINDS
 from sim.scenario.schema import ITEMS
-from viz.components.eventlog import events_html
+from viz.app import CSS as DASHBOARD_CSS
+from viz.components.eventlog import EventLogView, events_html
+from viz.components.guard import Guard
+from viz.components.heatmap import HeatmapView
+from viz.components.inspector import Inspector
+from viz.components.network import NetworkView
+from viz.components.timeseries import TimeSeriesView
+from viz.components.votes import VotesView
+from viz.session import Frame
 from viz.workshop import state
 
 solara.server.settings.theme.show_banner = False
@@ -36,6 +44,11 @@ CSS = """
 .ws-refused { color:#a00; font-weight:600; }
 .ws-ok { color:#070; }
 .ws-big { font-size:22px; }
+.ws-role-observer .ws-head { font-size:24px; padding:10px 18px; }
+.ws-role-observer .ws-head b { font-size:28px; }
+.ws-role-observer .blocsim-log { font-size:15px; }
+.ws-role-observer .blocsim-votes { font-size:15px; }
+.ws-fog { color:#555; font-size:13px; margin:2px 0 6px 0; padding:0 10px; }
 """
 
 
@@ -47,11 +60,6 @@ def _rows(header: list[str], rows: list[list]) -> str:
 
 def _fmt(x) -> str:
     return f"{x:,.0f}" if isinstance(x, float) and abs(x) >= 100 else (f"{x:.2f}" if isinstance(x, float) else str(x))
-
-
-def _events(view: dict, limit: int = 40) -> str:
-    rows = [{**e, "sentence": e["text"]} for e in reversed(view.get("events", []))]
-    return f"<table class='ws-table blocsim-log'>{events_html(rows, limit)}</table>"
 
 
 def _error(exc: Exception) -> str:
@@ -88,23 +96,34 @@ def Header(view: dict, who: str):
 
 
 @solara.component
-def Public(view: dict):
-    pub = view["public"]
-    fronts = [[f["name"], f["attacker"], f["defender"], f"{f['front']:.2f}", "active" if f["active"] else "quiet"]
-              for f in pub["fronts"].values()]
-    blocs = [[f"bloc {i + 1}", ", ".join(members)] for i, members in enumerate(pub["blocs"])] + \
-            [["non-aligned", ", ".join(pub["nonaligned"])]]
-    votes = [[v["date"], v["title"], v["condemns"], "adopted" if v["adopted"] else ("vetoed" if v["vetoed_by"] else "—")]
-             for v in pub["votes"] if v.get("date")]
-    with solara.Columns([1, 1]):
-        with solara.Column():
-            solara.HTML(tag="div", classes=["ws-panel"], unsafe_innerHTML="<b>Fronts</b>" + _rows(
-                ["theatre", "attacker", "defender", "front", ""], fronts))
-            solara.HTML(tag="div", classes=["ws-panel"], unsafe_innerHTML="<b>Blocs</b>" + _rows(["bloc", "members"], blocs))
-        with solara.Column():
-            solara.HTML(tag="div", classes=["ws-panel"], unsafe_innerHTML="<b>UN votes</b>" + _rows(
-                ["date", "resolution", "condemns", "result"], votes))
-    solara.HTML(tag="div", classes=["ws-panel"], unsafe_innerHTML="<b>Latest events</b>" + _events(view))
+def World(frame: Frame, inspect: str | None = None, heatmap: bool = True, log_title: str = "Event log"):
+    """The dashboard's views of one frame: the network with the inspector, the relations heatmap, the
+    series, the event log and the UN votes. The frame is already fogged for whoever reads the page."""
+    solara.Style(DASHBOARD_CSS)
+    selected, set_selected = solara.use_state(inspect)
+    preview, set_preview = solara.use_state(None)
+    shown = selected or preview
+    with solara.Columns([8, 4], gutters_dense=True):
+        with solara.Card(classes=["blocsim-panel"]):
+            with Guard("network"):
+                NetworkView(frame, selected, set_selected, set_preview)
+        with Guard("inspector"):
+            Inspector(frame if shown else None, frame.ids, shown, set_selected,
+                      preview=shown is not None and selected is None, names=frame.names)
+    if heatmap:
+        with solara.Card(classes=["blocsim-panel"]):
+            with Guard("heatmap"):
+                HeatmapView(frame)
+    with solara.Card(classes=["blocsim-panel"]):
+        with Guard("time series"):
+            TimeSeriesView(frame)
+    with solara.Columns([7, 5], gutters_dense=True):
+        with solara.Card(title=log_title, classes=["blocsim-panel", "blocsim-panel-log"]):
+            with Guard("event log"):
+                EventLogView(frame)
+        with solara.Card(title="UN votes", classes=["blocsim-panel", "blocsim-panel-votes"]):
+            with Guard("UN votes"):
+                VotesView(frame)
 
 
 @solara.component
@@ -116,13 +135,32 @@ def Messages(view: dict):
 
 
 @solara.component
-def ObserverPage(view: dict):
+def ObserverPage(view: dict, frame: Frame):
+    """The projector: the network and the relations side by side, the series, the latest public events
+    and the UN votes, large enough to read across a room."""
+    solara.Style(DASHBOARD_CSS)
     Header(view, "observer (projector)")
-    Public(view)
+    with solara.Columns([7, 5], gutters_dense=True):
+        with solara.Card(classes=["blocsim-panel"]):
+            with Guard("network"):
+                NetworkView(frame, None, lambda _: None, height="600px")
+        with solara.Card(classes=["blocsim-panel"]):
+            with Guard("heatmap"):
+                HeatmapView(frame, height="600px")
+    with solara.Card(classes=["blocsim-panel"]):
+        with Guard("time series"):
+            TimeSeriesView(frame)
+    with solara.Columns([7, 5], gutters_dense=True):
+        with solara.Card(title="Latest events (the public record)", classes=["blocsim-panel", "blocsim-panel-log"]):
+            with Guard("event log"):
+                EventLogView(frame)
+        with solara.Card(title="UN votes", classes=["blocsim-panel", "blocsim-panel-votes"]):
+            with Guard("UN votes"):
+                VotesView(frame)
 
 
 @solara.component
-def TeamPage(me, view: dict):
+def TeamPage(me, view: dict, frame: Frame):
     game = state.game()
     country = view["country"]
     notice, set_notice = solara.use_state(("", ""))
@@ -193,7 +231,11 @@ def TeamPage(me, view: dict):
             solara.HTML(tag="div", classes=["ws-panel"], unsafe_innerHTML=(
                 "<b>What happened to us, and why</b>"
                 f"<table class='ws-table'>{events_html(done, 30)}</table>"))
-    Public(view)
+    solara.HTML(tag="div", classes=["ws-fog"], unsafe_innerHTML=(
+        f"The world as {escape(country['name'])} sees it: the public record, and {escape(country['name'])}'s own "
+        "stocks, production, needs, reserves and the covert moves it made or met. Other countries' own data "
+        "and other teams' orders are not shown."))
+    World(frame, inspect=me.country, heatmap=False, log_title="Event log (public, and yours)")
 
 
 def _ask(game, me, set_advice, set_notice):
@@ -204,7 +246,7 @@ def _ask(game, me, set_advice, set_notice):
 
 
 @solara.component
-def FacilitatorPage(me, view: dict):
+def FacilitatorPage(me, view: dict, frame: Frame):
     game = state.game()
     notice, set_notice = solara.use_state(("", ""))
     minutes, set_minutes = solara.use_state("")
@@ -279,12 +321,8 @@ def FacilitatorPage(me, view: dict):
             orders = [[t, o["sentence"], o["origin"]] for t, os_ in view.get("orders", {}).items() for o in os_]
             solara.HTML(tag="div", classes=["ws-panel"], unsafe_innerHTML="<b>Orders this turn</b>" + _rows(
                 ["team", "order", "origin"], orders))
-            countries = [[c["id"], f"{c['reserves_bn']:,.1f}", _fmt(c["stocks"]["shells"]), _fmt(c["stocks"]["troops"]),
-                          f"{c['sanction_pressure']:.2f}"] for c in view["countries"].values()]
-            solara.HTML(tag="div", classes=["ws-panel"], unsafe_innerHTML="<b>All countries</b>" + _rows(
-                ["country", "reserves $bn", "shells", "troops", "sanction pressure"], countries))
             Messages(view)
-    Public(view)
+    World(frame)
 
 
 @solara.component_vue("rejoin.vue")
@@ -366,14 +404,15 @@ def Page():
         return
     try:
         view = state.view(me)
+        frame = state.frame(me)
     except (Refused, UserError) as exc:
         solara.Error(_error(exc))
         return
     with solara.Column(classes=[f"ws-role-{me.role}"]):
         Rejoin(token=token)
         if me.role == "facilitator":
-            FacilitatorPage(me, view)
+            FacilitatorPage(me, view, frame)
         elif me.role == "team":
-            TeamPage(me, view)
+            TeamPage(me, view, frame)
         else:
-            ObserverPage(view)
+            ObserverPage(view, frame)

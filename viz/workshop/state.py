@@ -11,6 +11,9 @@ import time
 from collections import deque
 
 from sim.game import Game, Principal, Refused
+from sim.game.views import sight_of
+from viz.layout import affinity_layout
+from viz.session import EventRows, Frame, build_frame
 
 FAILED_JOINS_ALLOWED = 5        # wrong codes one client may try ...
 FAILED_JOINS_WINDOW_S = 60.0    # ... within this many seconds, before it is refused outright
@@ -67,6 +70,36 @@ def view(p: Principal) -> dict:
                 _views.clear()
             _views[key] = found
     return found
+
+
+_frames: dict = {}
+_logs: dict = {}                                   # sight -> its event rows, grown turn by turn
+_layout: dict = {"state": None, "positions": None}  # the network's layout, continued from state to state
+
+
+def frame(p: Principal) -> Frame:
+    """The dashboard's `Frame` of the game's current model as `p` may see it (`sim.game.views.Sight`).
+
+    Built once per model state (branch and month) and sight, not per page nor per revision: an order or a
+    message changes no frame, and after an adjudication thirty pages of four teams, the observer and the
+    facilitator draw from six frames, whose chart options are also built once (`Frame.memo`)."""
+    g = game()
+    sight = sight_of(p)
+    with g.lock:
+        g.status()                       # up to date with the log
+        model = g.current_model()
+        state = (g.branch_id, int(model.world.step))
+        found = _frames.get((state, sight))
+        if found is not None and found[0] is model:
+            return found[1]
+        if _layout["state"] != state:    # one layout per state, shared by every sight (relations are public)
+            _layout.update(state=state, positions=affinity_layout(model.world.affinity, _layout["positions"]))
+        built = build_frame(model, revision=g.revision, log=_logs.setdefault(sight, EventRows(sight)),
+                            positions=_layout["positions"], source=g.scenario_name)
+        if len(_frames) > 64:
+            _frames.clear()
+        _frames[(state, sight)] = (model, built)
+        return built
 
 
 def subscribe(callback) -> callable:
