@@ -110,8 +110,8 @@ def status(p, body, request):
 
 
 def view(p, body, request):
-    since = request.query_params.get("since", "0")
-    return _g().view(p, since=_int({"since": since}, "since"))
+    since = _int({"since": request.query_params.get("since", "0")}, "since")
+    return state.view(p) if since == 0 else _g().view(p, since=since)   # the whole view: shared per revision
 
 
 async def wait(p, body, request):

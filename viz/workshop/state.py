@@ -84,7 +84,10 @@ def _fan_out() -> None:
     if g is None or g.revision == HOLDER.news["revision"]:
         return
     for p in _watched_since(HOLDER.news["revision"]):
-        view(p)
+        try:
+            view(p)
+        except Exception:   # not kept: the page or request that asks for this view meets the error itself
+            pass
     HOLDER.news = _headline(g)
     with _sub_lock:
         callbacks = list(_subscribers)
@@ -138,7 +141,7 @@ def view(p: Principal) -> dict:
 
 
 def _watched_since(revision: int) -> list[Principal]:
-    """The principals whose views pages asked for at `revision` or later: the open pages."""
+    """The principals whose views were asked for at `revision` or later: the open pages and sessions."""
     return [p for p, at in list(_asked.items()) if at >= revision]
 
 
