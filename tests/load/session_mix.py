@@ -6,7 +6,7 @@ update by themselves. The facilitator adjudicates each turn through the API once
 (API and page) has submitted its order. For each turn, every session's update latency is measured
 from the moment the adjudicate request returned (the change is committed before the answer is sent)
 to the moment the session saw the new turn: an API session when its long-poll answered, a page when
-a MutationObserver in the browser saw the header change.
+a MutationObserver in the browser saw its header show the turn and its order list drop last turn's orders.
 """
 
 from __future__ import annotations
@@ -31,9 +31,12 @@ MIX_PAGES = ("USA", "observer", "EU", "observer")   # the load test's browser pa
 ALL_PAGES = ("observer", "RUS", "USA", "CHN", "EU")  # --pages N cycles through these
 TURN_LIMIT_S = 120   # every session's order and every update of a turn must arrive within this
 
-# in the page: note when the header first shows turn N (the page is never reloaded: __session stays)
+# in the page: note when it first shows turn N in its header and no longer lists an order of turn N-1
+# (the reasons the sessions give end "turn N-1."); the page is never reloaded, so __session stays
 WATCH = """(turn) => { window.__seen = null; const want = `turn ${turn} of`;
-  const check = () => { if (window.__seen === null && document.body.innerText.includes(want)) window.__seen = Date.now(); };
+  const old = new RegExp(`#[0-9]+ [^\\n]*turn ${turn - 1}[.]`);
+  const check = () => { const text = document.body.innerText;
+    if (window.__seen === null && text.includes(want) && !old.test(text)) window.__seen = Date.now(); };
   new MutationObserver(check).observe(document.body, {subtree: true, childList: true, characterData: true}); check(); }"""
 NOTICE = """(before) => { const el = document.querySelector('.ws-ok, .ws-refused');
   return el !== null && el.innerText !== before ? el.innerText : null; }"""
@@ -96,8 +99,9 @@ def _page_order(page, team: str, turn: int, before: str) -> tuple[int, str]:
 
 
 def play(w: Workshop, tmp: Path, api_sessions: int, team_sessions: int, pages: tuple[str, ...], turns: int,
-         page_orders: bool = True, name: str = "workshop-load") -> Mix:
-    """Run the sessions through `turns` adjudicated turns on the running workshop `w`."""
+         page_orders: bool = True, name: str = "workshop-load", shot=None) -> Mix:
+    """Run the sessions through `turns` adjudicated turns on the running workshop `w`; `shot(page, name)`
+    (the e2e fixture) saves each page's screenshot at the end."""
     from playwright.sync_api import sync_playwright
 
     mix = Mix()
@@ -169,6 +173,8 @@ def play(w: Workshop, tmp: Path, api_sessions: int, team_sessions: int, pages: t
             mix.cpu_s = {k: _cpu(v) - cpu_before[k] for k, v in procs.items()}
             mix.reloaded = [f"{role} page {i}" for i, (role, page, _) in enumerate(opened)
                             if page.evaluate("window.__session") != i]
+            for i, (role, page, _) in enumerate(opened if shot else []):
+                shot(page, f"{name}-{i}-{role}")
             browser.close()
     finally:
         if locust is not None:

@@ -19,11 +19,11 @@ pytestmark = [pytest.mark.timeout(900), pytest.mark.browser, pytest.mark.slow]
 API_SESSIONS, TEAM_SESSIONS, TURNS = 26, 20, 5
 
 
-def test_thirty_sessions_play_five_turns(tmp_path):
+def test_thirty_sessions_play_five_turns(tmp_path, shot):
     db = tmp_path / "load.db"
     w = start(db, "feb2022_baseline", "--teams", "RUS,USA,CHN,EU", "--db", str(db))
     try:
-        mix = play(w, tmp_path, API_SESSIONS, TEAM_SESSIONS, MIX_PAGES, TURNS)
+        mix = play(w, tmp_path, API_SESSIONS, TEAM_SESSIONS, MIX_PAGES, TURNS, shot=shot)
         log = w.api("facilitator", "/api/log")["log"]
         status = w.api("facilitator", "/api/status")
     finally:
