@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 from tests.e2e.test_workshop import start, stop  # noqa: E402
 from tests.load.session_mix import ALL_PAGES, MIX_PAGES, play  # noqa: E402
 
@@ -45,6 +46,8 @@ def main() -> int:
                     help="open this many browser pages and no API session (default: the load test's mix)")
     ap.add_argument("--turns", type=int, default=5)
     args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
     if args.pages is None:
         api, teams, pages, orders = 26, 20, MIX_PAGES, True
         title = f"{api} API sessions ({teams} team, {api - teams} observer) + {len(pages)} browser pages"
@@ -57,7 +60,10 @@ def main() -> int:
     db = tmp / "bench.db"
     w = start(db, "feb2022_baseline", "--teams", "RUS,USA,CHN,EU", "--db", str(db))
     try:
-        mix = play(w, tmp, api, teams, pages, args.turns, page_orders=orders, name="bench-workshop")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            mix = play(w, tmp, browser, api, teams, pages, args.turns, page_orders=orders, name="bench-workshop")
+            browser.close()
     finally:
         stop(w, signal.SIGTERM)
     print(f"workshop: {title}, {args.turns} adjudications")

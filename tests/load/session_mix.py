@@ -23,7 +23,7 @@ from pathlib import Path
 
 import psutil
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, OUT, ROOT
+from tests.e2e.conftest import OUT, ROOT
 from tests.e2e.test_workshop import Workshop, join
 
 TEAMS = ("RUS", "USA", "CHN", "EU")
@@ -98,12 +98,10 @@ def _page_order(page, team: str, turn: int, before: str) -> tuple[int, str]:
     return int(found.group(1)), notice
 
 
-def play(w: Workshop, tmp: Path, api_sessions: int, team_sessions: int, pages: tuple[str, ...], turns: int,
-         page_orders: bool = True, name: str = "workshop-load", shot=None) -> Mix:
-    """Run the sessions through `turns` adjudicated turns on the running workshop `w`; `shot(page, name)`
-    (the e2e fixture) saves each page's screenshot at the end."""
-    from playwright.sync_api import sync_playwright
-
+def play(w: Workshop, tmp: Path, browser, api_sessions: int, team_sessions: int, pages: tuple[str, ...],
+         turns: int, page_orders: bool = True, name: str = "workshop-load", shot=None) -> Mix:
+    """Run the sessions through `turns` adjudicated turns on the running workshop `w`, the pages in
+    `browser` (Playwright's Chromium); `shot(page, name)` (the e2e fixture) saves each page at the end."""
     mix = Mix()
     codes, ids, seen = tmp / "codes.json", tmp / "ids.txt", tmp / "seen.txt"
     codes.write_text(json.dumps({"teams": {t: w.codes[t] for t in TEAMS}, "observer": w.codes["observer"]}))
@@ -126,56 +124,55 @@ def play(w: Workshop, tmp: Path, api_sessions: int, team_sessions: int, pages: t
             raise AssertionError(f"locust stopped early:\n{mix.locust_log.read_text()[-2000:]}")
 
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            opened = []
-            for i, role in enumerate(pages):
-                page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-                page.set_default_timeout(TURN_LIMIT_S * 1000)
-                page.goto(w.url)
-                join(page, w.codes[role], "observer (projector)" if role == "observer" else f"team {role}")
-                page.evaluate(f"window.__session = {i}")
-                opened.append((role, page, ""))
-            me = psutil.Process()
-            procs = {"server": [psutil.Process(w.proc.pid)],
-                     "browser": [p for p in me.children(recursive=True) if "chrom" in p.name().lower()],
-                     "locust": [psutil.Process(locust.pid)] if locust else []}
-            cpu_before = {k: _cpu(v) for k, v in procs.items()}
-            for turn in range(1, turns + 1):
-                if page_orders:
-                    for k, (role, page, before) in enumerate(opened):
-                        if role != "observer":
-                            order_id, before = _page_order(page, role, turn, before)
-                            mix.orders.append(order_id)
-                            opened[k] = (role, page, before)
-                _until(lambda: sum(1 for t, _ in _lines(ids) if t == str(turn)) >= team_sessions,
-                       f"turn {turn}: an order of every team session", check=locust_alive)
-                for _, page, _ in opened:
-                    page.evaluate(WATCH, turn + 1)
-                sent = time.time()
-                w.api("facilitator", "/api/adjudicate", "POST")
-                done = time.time()
-                slowest = 0.0
-                for _, page, _ in opened:
-                    page.wait_for_function("window.__seen !== null")
-                    at = page.evaluate("window.__seen") / 1000
-                    mix.page_latency.append(max(0.0, at - done))
-                    mix.from_request.append(at - sent)
-                    slowest = max(slowest, at - done)
-                _until(lambda: sum(1 for _, t, _ in _lines(seen) if t == str(turn + 1)) >= api_sessions,
-                       f"turn {turn + 1}: every API session saw it", check=locust_alive)
-                for _, t, at in _lines(seen):
-                    if t == str(turn + 1):
-                        mix.api_latency.append(max(0.0, float(at) - done))
-                        mix.from_request.append(float(at) - sent)
-                        slowest = max(slowest, float(at) - done)
-                mix.turn_all_updated.append(max(0.0, slowest))
-            mix.cpu_s = {k: _cpu(v) - cpu_before[k] for k, v in procs.items()}
-            mix.reloaded = [f"{role} page {i}" for i, (role, page, _) in enumerate(opened)
-                            if page.evaluate("window.__session") != i]
-            for i, (role, page, _) in enumerate(opened if shot else []):
-                shot(page, f"{name}-{i}-{role}")
-            browser.close()
+        opened = []
+        for i, role in enumerate(pages):
+            page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+            page.set_default_timeout(TURN_LIMIT_S * 1000)
+            page.goto(w.url)
+            join(page, w.codes[role], "observer (projector)" if role == "observer" else f"team {role}")
+            page.evaluate(f"window.__session = {i}")
+            opened.append((role, page, ""))
+        me = psutil.Process()
+        procs = {"server": [psutil.Process(w.proc.pid)],
+                 "browser": [p for p in me.children(recursive=True) if "chrom" in p.name().lower()],
+                 "locust": [psutil.Process(locust.pid)] if locust else []}
+        cpu_before = {k: _cpu(v) for k, v in procs.items()}
+        for turn in range(1, turns + 1):
+            if page_orders:
+                for k, (role, page, before) in enumerate(opened):
+                    if role != "observer":
+                        order_id, before = _page_order(page, role, turn, before)
+                        mix.orders.append(order_id)
+                        opened[k] = (role, page, before)
+            _until(lambda: sum(1 for t, _ in _lines(ids) if t == str(turn)) >= team_sessions,
+                   f"turn {turn}: an order of every team session", check=locust_alive)
+            for _, page, _ in opened:
+                page.evaluate(WATCH, turn + 1)
+            sent = time.time()
+            w.api("facilitator", "/api/adjudicate", "POST")
+            done = time.time()
+            slowest = 0.0
+            for _, page, _ in opened:
+                page.wait_for_function("window.__seen !== null")
+                at = page.evaluate("window.__seen") / 1000
+                mix.page_latency.append(max(0.0, at - done))
+                mix.from_request.append(at - sent)
+                slowest = max(slowest, at - done)
+            _until(lambda: sum(1 for _, t, _ in _lines(seen) if t == str(turn + 1)) >= api_sessions,
+                   f"turn {turn + 1}: every API session saw it", check=locust_alive)
+            for _, t, at in _lines(seen):
+                if t == str(turn + 1):
+                    mix.api_latency.append(max(0.0, float(at) - done))
+                    mix.from_request.append(float(at) - sent)
+                    slowest = max(slowest, float(at) - done)
+            mix.turn_all_updated.append(max(0.0, slowest))
+        mix.cpu_s = {k: _cpu(v) - cpu_before[k] for k, v in procs.items()}
+        mix.reloaded = [f"{role} page {i}" for i, (role, page, _) in enumerate(opened)
+                        if page.evaluate("window.__session") != i]
+        for i, (role, page, _) in enumerate(opened if shot else []):
+            shot(page, f"{name}-{i}-{role}")
+        for _, page, _ in opened:
+            page.context.close()
     finally:
         if locust is not None:
             if locust.poll() is None:

@@ -11,7 +11,7 @@ import statistics
 
 import pytest
 
-from tests.e2e.conftest import OUT
+from tests.e2e.conftest import OUT, shot  # noqa: F401  (shot: the e2e tests' screenshot fixture)
 from tests.e2e.test_workshop import start, stop
 from tests.load.session_mix import MIX_PAGES, play
 
@@ -19,11 +19,11 @@ pytestmark = [pytest.mark.timeout(900), pytest.mark.browser, pytest.mark.slow]
 API_SESSIONS, TEAM_SESSIONS, TURNS = 26, 20, 5
 
 
-def test_thirty_sessions_play_five_turns(tmp_path, shot):
+def test_thirty_sessions_play_five_turns(tmp_path, browser, shot):
     db = tmp_path / "load.db"
     w = start(db, "feb2022_baseline", "--teams", "RUS,USA,CHN,EU", "--db", str(db))
     try:
-        mix = play(w, tmp_path, API_SESSIONS, TEAM_SESSIONS, MIX_PAGES, TURNS, shot=shot)
+        mix = play(w, tmp_path, browser, API_SESSIONS, TEAM_SESSIONS, MIX_PAGES, TURNS, shot=shot)
         log = w.api("facilitator", "/api/log")["log"]
         status = w.api("facilitator", "/api/status")
     finally:
