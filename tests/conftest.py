@@ -53,3 +53,21 @@ def small() -> Scenario:
 @pytest.fixture
 def model(small) -> BlocModel:
     return BlocModel(small, seed=1)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, driven by Playwright: one for the whole session, shared by the
+    end-to-end tests (tests/e2e) and the load test's pages (tests/load)."""
+    from pathlib import Path
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: run ./dev test, or apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()

@@ -3,8 +3,11 @@ codes, and no other team's private state in a team's answers."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -19,7 +22,7 @@ AID = {"kind": "economic_support", "target": "UKR", "item": "aid", "amount": 2.5
 @pytest.fixture
 def room(tmp_path):
     game, codes = Game.create(tmp_path / "w.db", "feb2022_baseline", ["RUS", "USA"], seed=0)
-    state.HOLDER.game = game
+    state.install(game)
     state.LIMITER.failures.clear()
     client = TestClient(Starlette(routes=api.routes))
     yield game, codes, client
@@ -155,6 +158,65 @@ def test_a_turn_through_the_api(room):
     assert review.status_code == 200 and "usa-private-plan-for-kyiv" in review.text
     assert call(client, f, "POST", "/api/adopt", index="x").status_code == 400
     assert client.post("/api/join", content=b"{not json").status_code == 400
+
+
+def test_a_long_poll_answers_as_soon_as_the_game_changes(room):
+    game, codes, client = room
+    obs, usa = codes["observer"], codes["teams"]["USA"]
+    since = call(client, obs, "POST", "/api/join").json()["revision"]
+    assert call(client, usa, "POST", "/api/orders", order=AID).status_code == 200
+    r = call(client, obs, "GET", f"/api/wait?since={since}&timeout=30")
+    assert r.status_code == 200
+    news = r.json()
+    assert news["revision"] > since and news == {"revision": game.revision, "branch": 1, "turn": 1, "phase": "open"}
+    assert "usa-private-plan-for-kyiv" not in r.text
+    call(client, codes["facilitator"], "POST", "/api/adjudicate")
+    news = call(client, obs, "POST", "/api/wait", since=news["revision"], timeout=30).json()
+    assert (news["turn"], news["phase"]) == (2, "open")
+
+
+def test_sixty_long_polls_hold_no_thread_and_all_hear_one_order(room):
+    """More waiting sessions than Starlette's 40 worker threads: an order is still answered, and
+    every waiting session hears of it."""
+    game, codes, client = room
+    obs, usa = codes["observer"], codes["teams"]["USA"]
+
+    async def play():
+        transport = httpx.ASGITransport(app=Starlette(routes=api.routes))
+        async with httpx.AsyncClient(transport=transport, base_url="http://workshop") as ac:
+            await ac.post("/api/join", headers={"X-Blocsim-Code": usa})   # a first join is a change too
+            since = (await ac.post("/api/join", headers={"X-Blocsim-Code": obs})).json()["revision"]
+            waits = [asyncio.create_task(ac.get(f"/api/wait?since={since}&timeout=30",
+                                                headers={"X-Blocsim-Code": obs})) for _ in range(60)]
+            while state.waiting() < 60:
+                assert not any(w.done() for w in waits), [w.result().text for w in waits if w.done()][:1]
+                await asyncio.sleep(0)
+            order = await asyncio.wait_for(ac.post("/api/orders", json={"order": AID},
+                                                   headers={"X-Blocsim-Code": usa}), 20)
+            assert order.status_code == 200
+            return await asyncio.wait_for(asyncio.gather(*waits), 20)
+
+    answers = asyncio.run(play())
+    assert {a.status_code for a in answers} == {200}
+    assert {a.json()["revision"] for a in answers} == {game.revision}
+
+
+def test_a_long_poll_times_out_with_the_same_revision_and_refuses_bad_input(room, monkeypatch):
+    game, codes, client = room
+    obs = codes["observer"]
+    since = call(client, obs, "POST", "/api/join").json()["revision"]
+    started = time.monotonic()
+    r = call(client, obs, "GET", f"/api/wait?since={since}&timeout=0.3")
+    assert r.status_code == 200 and r.json()["revision"] == since and time.monotonic() - started >= 0.3
+    for query, says in [("since=-1", "since"), ("since=soon", "since"), ("", "since"),
+                        (f"since={since}&timeout=61", "timeout"), (f"since={since}&timeout=nan", "timeout")]:
+        r = call(client, obs, "GET", f"/api/wait?{query}")
+        assert r.status_code == 400 and says in r.json()["error"], (query, r.text)
+    assert client.get(f"/api/wait?since={since}&code={obs}").status_code == 401
+    assert call(client, "not-a-code", "GET", f"/api/wait?since={since}").status_code == 403
+    monkeypatch.setattr(state, "MAX_WAITING", 0)
+    r = call(client, obs, "GET", f"/api/wait?since={since}&timeout=0")
+    assert r.status_code == 503 and "waiting already" in r.json()["error"]
 
 
 @pytest.mark.parametrize("argv, says", [

@@ -110,17 +110,7 @@ def dashboard_url(dashboard) -> str:
     return dashboard.url
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's headless Chromium, driven by Playwright."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: run ./dev test, or apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield b
-        b.close()
+# `browser` (the session's one headless Chromium) is in tests/conftest.py: the load tests share it.
 
 
 class NetLog:

@@ -1,71 +1,58 @@
-"""Load: 30 simultaneous API sessions (24 team, 6 observer; locust) play 5 turns against a real
-workshop server; every accepted order is in the game log and no request failed."""
+"""Load: 30 simultaneous sessions play 5 turns against a real workshop server: 26 locust API sessions
+(20 team, 6 observer) and 4 headless Chromium pages (two teams that order through the page's form, two
+observers). Every accepted order is in the game log, no request failed, the server logged no error,
+and each page showed each new turn by itself. The update latencies are written to test-output/
+(benchmarks/bench_workshop.py reports them; no test asserts a time)."""
 
 from __future__ import annotations
 
 import csv
-import json
-import os
-import signal
-import subprocess
-import sys
-import time
+import statistics
 
 import pytest
 
-from tests.e2e.conftest import OUT, ROOT
+from tests.e2e.conftest import OUT, shot  # noqa: F401  (shot: the e2e tests' screenshot fixture)
 from tests.e2e.test_workshop import start, stop
+from tests.load.session_mix import MIX_PAGES, play
 
-pytestmark = pytest.mark.timeout(900)
-USERS, TEAM_USERS, TURNS = 30, 24, 5
-TURN_LIMIT_S = 120   # a turn whose orders do not all arrive within this is a failure, not a hang
+pytestmark = [pytest.mark.timeout(900), pytest.mark.browser, pytest.mark.slow]
+API_SESSIONS, TEAM_SESSIONS, TURNS = 26, 20, 5
 
 
-def test_thirty_sessions_play_five_turns(tmp_path):
+def test_thirty_sessions_play_five_turns(tmp_path, browser, shot):
     db = tmp_path / "load.db"
     w = start(db, "feb2022_baseline", "--teams", "RUS,USA,CHN,EU", "--db", str(db))
-    codes = tmp_path / "codes.json"
-    codes.write_text(json.dumps({"teams": {t: w.codes[t] for t in ("RUS", "USA", "CHN", "EU")},
-                                 "observer": w.codes["observer"]}))
-    ids = tmp_path / "ids.txt"
-    ids.touch()
-    stats = OUT / "workshop-load"
-    env = {**os.environ, "BLOCSIM_LOAD_CODES": str(codes), "BLOCSIM_LOAD_IDS": str(ids),
-           "BLOCSIM_LOAD_TURNS": str(TURNS), "BLOCSIM_LOAD_TEAM_USERS": str(TEAM_USERS)}
-    locust = subprocess.Popen(
-        [sys.executable, "-m", "locust", "-f", str(ROOT / "tests/load/locustfile.py"), "--headless",
-         "-u", str(USERS), "-r", str(USERS), "--run-time", "600s", "--host", w.url.rstrip("/"),
-         "--csv", str(stats), "--only-summary", "--stop-timeout", "5"],
-        cwd=ROOT, env=env, stdout=(OUT / "workshop-load.log").open("w"), stderr=subprocess.STDOUT,
-        start_new_session=True)
     try:
-        for turn in range(1, TURNS + 1):
-            deadline = time.monotonic() + TURN_LIMIT_S
-            while sum(1 for line in ids.read_text().splitlines() if line.split()[0] == str(turn)) < TEAM_USERS:
-                assert locust.poll() is None, (OUT / "workshop-load.log").read_text()[-2000:]
-                assert time.monotonic() < deadline, f"turn {turn}: not every team session submitted"
-                time.sleep(0.2)
-            w.api("facilitator", "/api/adjudicate", "POST")
-        assert w.api("facilitator", "/api/status")["turn"] == TURNS + 1
+        mix = play(w, tmp_path, browser, API_SESSIONS, TEAM_SESSIONS, MIX_PAGES, TURNS, shot=shot)
+        log = w.api("facilitator", "/api/log")["log"]
+        status = w.api("facilitator", "/api/status")
     finally:
-        os.killpg(locust.pid, signal.SIGTERM)   # locust's graceful stop: final stats, exit code
-        try:
-            code = locust.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(locust.pid, signal.SIGKILL)
-            code = locust.wait()
-        if sys.exc_info()[0] is not None:
-            stop(w)
-    assert code == 0, "locust exits non-zero when any request failed: " + (OUT / "workshop-load.log").read_text()[-2000:]
-    log = w.api("facilitator", "/api/log")["log"]
-    stop(w)
-    submitted = [int(line.split()[1]) for line in ids.read_text().splitlines()]
-    assert len(submitted) >= TURNS * TEAM_USERS
-    in_log = {e["data"].get("id") for e in log if e["kind"] == "order_submitted"} | \
-             {i for e in log if e["kind"] == "order_submitted" for i in e["data"].get("ids", [])}
-    missing = [i for i in submitted if i not in in_log]
-    assert not missing, f"accepted orders missing from the log: {missing[:10]}"
-    with open(f"{stats}_stats.csv") as f:
-        total = next(r for r in csv.DictReader(f) if r["Name"] == "Aggregated")
-    assert int(total["Request Count"]) > TURNS * TEAM_USERS
-    assert int(total["Failure Count"]) == 0, open(f"{stats}_failures.csv").read()
+        stop(w)
+    server_log = w.log.read_text(errors="replace")
+
+    assert status["turn"] == TURNS + 1
+    assert mix.locust_code == 0, "locust exits non-zero on any failed request: " + mix.locust_log.read_text()[-2000:]
+    with open(f"{mix.locust_stats}_stats.csv") as f:
+        rows = {r["Name"]: r for r in csv.DictReader(f)}
+    assert int(rows["Aggregated"]["Failure Count"]) == 0, open(f"{mix.locust_stats}_failures.csv").read()
+    assert int(rows["/api/wait"]["Request Count"]) >= API_SESSIONS * (TURNS + 1), "every session long-polled"
+    for bad in ("Traceback", "ERROR", "Exception"):
+        assert bad not in server_log, server_log[-3000:]
+
+    page_teams = sum(1 for role in MIX_PAGES if role != "observer")
+    assert len(mix.orders) == TURNS * (TEAM_SESSIONS + page_teams) == len(set(mix.orders))
+    in_log = {e["data"]["id"] for e in log if e["kind"] == "order_submitted"}
+    missing = sorted(set(mix.orders) - in_log)
+    assert not missing, f"accepted orders missing from the game log: {missing[:10]}"
+    by_turn = {}
+    for e in log:
+        if e["kind"] == "order_submitted":
+            by_turn.setdefault(e["data"]["turn"], set()).add(e["data"]["id"])
+    assert all(len(by_turn[t]) == TEAM_SESSIONS + page_teams for t in range(1, TURNS + 1)), by_turn
+
+    assert not mix.reloaded, f"pages reloaded instead of updating: {mix.reloaded}"
+    assert len(mix.page_latency) == TURNS * len(MIX_PAGES), "each page showed each new turn"
+    assert len(mix.api_latency) == TURNS * API_SESSIONS, "each API session saw each new turn"
+    (OUT / "workshop-load-latency.txt").write_text(
+        f"{API_SESSIONS} API sessions + {len(MIX_PAGES)} pages, {TURNS} turns; adjudicate answered -> session "
+        f"saw the new turn: median {statistics.median(mix.every):.3f} s, max {max(mix.every):.3f} s\n")

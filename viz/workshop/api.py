@@ -3,12 +3,15 @@
 Every route turns the caller's code (header ``X-Blocsim-Code`` or ``"code"`` in the JSON body, never
 the URL) into a principal and calls the same `Game` method the pages call, so the role checks and the
 logging of refusals are the engine's. Answers: 200 with JSON; 400 bad input; 401 missing code;
-403 refused (logged); 413 body too large; 429 too many wrong codes from this client (logged).
+403 refused (logged); 413 body too large; 429 too many wrong codes from this client (logged);
+503 too many long-polls waiting at once.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
+import math
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -21,6 +24,8 @@ from viz.workshop import state
 
 CODE_HEADER = "x-blocsim-code"
 MAX_BODY_BYTES = 256_000
+WAIT_DEFAULT_S = 25.0   # how long /api/wait holds a request when nothing changes ...
+WAIT_MAX_S = 60.0       # ... and the longest a client may ask for
 
 
 class BadRequest(Exception):
@@ -51,7 +56,8 @@ def _client(request: Request) -> str:
 
 
 def endpoint(method):
-    """Wrap `method(principal, body, request) -> result` as a route: code check, errors as JSON."""
+    """Wrap `method(principal, body, request) -> result` as a route: code check, errors as JSON.
+    A plain method runs in a worker thread; an async one (a long-poll) waits in the event loop."""
 
     async def route(request: Request):
         try:
@@ -60,9 +66,14 @@ def endpoint(method):
             if not code or not isinstance(code, str):
                 raise BadRequest(401, f"send your code in the {CODE_HEADER} header or as \"code\" in a JSON body")
             principal = await run_in_threadpool(state.join, code, _client(request))
-            result = await run_in_threadpool(method, principal, body, request)
+            if inspect.iscoroutinefunction(method):
+                result = await method(principal, body, request)
+            else:
+                result = await run_in_threadpool(method, principal, body, request)
         except BadRequest as exc:
             return JSONResponse({"error": str(exc)}, status_code=exc.status)
+        except state.TooManyWaiting as exc:
+            return JSONResponse({"error": str(exc)}, status_code=503)
         except state.TooManyAttempts as exc:
             return JSONResponse({"error": "; ".join(exc.messages)}, status_code=429)
         except Refused as exc:
@@ -99,8 +110,24 @@ def status(p, body, request):
 
 
 def view(p, body, request):
-    since = request.query_params.get("since", "0")
-    return _g().view(p, since=_int({"since": since}, "since"))
+    since = _int({"since": request.query_params.get("since", "0")}, "since")
+    return state.view(p) if since == 0 else _g().view(p, since=since)   # the whole view: shared per revision
+
+
+async def wait(p, body, request):
+    """Long-poll: answer as soon as the game's revision passes `since` (or after `timeout` seconds
+    with the current one), with the public headline: revision, branch, turn and phase."""
+    since = _int(body, "since", request)
+    if since < 0:
+        raise BadRequest(400, f"since: expected a revision of 0 or more, got {since}")
+    raw = body.get("timeout", request.query_params.get("timeout", WAIT_DEFAULT_S))
+    try:
+        timeout = float(raw)
+    except (TypeError, ValueError):
+        timeout = math.nan
+    if not 0 <= timeout <= WAIT_MAX_S:
+        raise BadRequest(400, f"timeout: expected seconds from 0 to {WAIT_MAX_S:g}, got {raw!r}")
+    return await state.news_after(since, timeout)
 
 
 def orders(p, body, request):
@@ -197,6 +224,7 @@ routes = [
     Route("/api/join", endpoint(who), methods=["POST"]),
     Route("/api/status", endpoint(status), methods=["GET", "POST"]),
     Route("/api/view", endpoint(view), methods=["GET", "POST"]),
+    Route("/api/wait", endpoint(wait), methods=["GET", "POST"]),
     Route("/api/orders", endpoint(orders), methods=["GET"]),
     Route("/api/orders", endpoint(submit), methods=["POST"]),
     Route("/api/orders/{order_id}", endpoint(change), methods=["PUT"]),

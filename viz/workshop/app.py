@@ -379,15 +379,16 @@ def Page():
     _revision, set_revision = solara.use_state(0)   # a change of the game re-renders the page
 
     def watch(cancel: threading.Event):
-        """Re-render when the shared game commits a change (from any page, the API or a deadline)."""
+        """Re-render when the shared game commits a change (from any page, the API or a deadline):
+        the fan-out thread tells every page at once, with the page's view already computed."""
         changed = threading.Event()
-        unsubscribe = state.subscribe(lambda entry: changed.set())
+        unsubscribe = state.subscribe(lambda revision: changed.set())
         try:
-            seen = state.game().revision
+            seen = state.revision()
             while not cancel.is_set():
                 changed.wait(WATCH_S)
                 changed.clear()
-                now = state.game().revision
+                now = state.revision()
                 if now != seen:
                     seen = now
                     set_revision(now)
@@ -395,6 +396,7 @@ def Page():
             unsubscribe()
 
     solara.use_thread(watch, dependencies=[], intrusive_cancel=False)
+
     def joined(principal, rejoin_token: str):
         set_me(principal)
         set_token(rejoin_token)

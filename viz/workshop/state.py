@@ -1,11 +1,15 @@
 """The one game object of the server process, shared by every page and every API request.
 
 `solara.reactive` state belongs to one browser page; this module-level holder is the same object for
-all of them. Pages subscribe through `subscribe`, which calls back after each committed change.
+all of them. Pages and API long-polls hear of changes through `subscribe`: one fan-out thread hears
+each commit from the game's listeners, computes the views the open pages will ask for, and then calls
+every subscriber with the new revision.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import threading
 import time
 from collections import deque
@@ -18,17 +22,25 @@ from viz.session import EventRows, Frame, build_frame
 FAILED_JOINS_ALLOWED = 5        # wrong codes one client may try ...
 FAILED_JOINS_WINDOW_S = 60.0    # ... within this many seconds, before it is refused outright
 CLIENT_HEADER = "x-blocsim-client"   # set by the server on a page's websocket: the client's address
+MAX_WAITING = 1000              # API long-polls waiting at once; more are turned away (503)
+
+log = logging.getLogger("blocsim.workshop")
 
 
 class Holder:
-    """The game being played, set once by the server before it serves."""
+    """The game being played, set once by the server before it serves, and what its subscribers
+    were last told: `news` is the public headline (revision, branch, turn, phase) of that revision."""
 
     game: Game | None = None
+    news: dict = {"revision": 0}
+    fan_out: threading.Thread | None = None
 
 
 HOLDER = Holder()
 _subscribers: set = set()
 _sub_lock = threading.Lock()
+_changed = threading.Event()     # set by the game's listener; cleared by the fan-out thread
+_waiting: set = set()            # the subscribers that are API long-polls
 
 
 def game() -> Game:
@@ -38,37 +50,98 @@ def game() -> Game:
 
 
 def install(g: Game) -> None:
-    """Make `g` the shared game and fan its committed changes out to every subscribed page."""
+    """Make `g` the shared game and fan its committed changes out to every subscriber."""
     HOLDER.game = g
-    g.listeners.append(_fan_out)
+    HOLDER.news = _headline(g)
+    _views.clear()
+    _asked.clear()
+    g.listeners.append(_heard)
+    if HOLDER.fan_out is None:
+        HOLDER.fan_out = threading.Thread(target=_fan_out_forever, daemon=True, name="workshop-fan-out")
+        HOLDER.fan_out.start()
 
 
-def _fan_out(entry) -> None:
+def _headline(g: Game) -> dict:
+    with g.lock:
+        return {"revision": g.revision, "branch": g.branch_id, "turn": g.turn_number, "phase": g.turn.phase}
+
+
+def _heard(entry) -> None:
+    """The game's listener. It runs in the committing thread, inside the game's lock: it only flags."""
+    _changed.set()
+
+
+def _fan_out_forever() -> None:
+    while True:
+        _changed.wait()
+        _changed.clear()
+        try:
+            _fan_out()
+        except Exception:   # logged, and the next commit is fanned out as usual
+            log.exception("workshop: telling the pages of a change failed")
+
+
+def _fan_out() -> None:
+    """Warm the views and frames the open pages will ask for, then call every subscriber with the new revision.
+    Commits that arrive meanwhile set the flag again: they are told in the next round."""
+    g = HOLDER.game
+    if g is None or g.revision == HOLDER.news["revision"]:
+        return
+    for p in _watched_since(HOLDER.news["revision"]):
+        try:
+            view(p)
+            frame(p)         # one per sight and game state: the first page of each role builds nothing
+        except Exception:   # not kept: the page or request that asks for this view meets the error itself
+            pass
+    HOLDER.news = _headline(g)
     with _sub_lock:
         callbacks = list(_subscribers)
     for callback in callbacks:
         try:
-            callback(entry)
+            callback(HOLDER.news["revision"])
         except Exception:  # a closed page must not stop the others from hearing of the change
             with _sub_lock:
                 _subscribers.discard(callback)
 
 
+def subscribe(callback) -> callable:
+    """Call `callback(revision)` after each committed change; returns the function that unsubscribes."""
+    with _sub_lock:
+        _subscribers.add(callback)
+
+    def unsubscribe():
+        with _sub_lock:
+            _subscribers.discard(callback)
+    return unsubscribe
+
+
+def revision() -> int:
+    """The latest revision the subscribers were told of (pages compare it with the one they show)."""
+    return HOLDER.news["revision"]
+
+
 _views: dict = {}
+_asked: dict = {}                 # principal -> the latest revision a page asked for its view
+_view_lock = threading.Lock()     # one thread computes a missing view; the others then find it
 
 
 def view(p: Principal) -> dict:
     """`game.view(p)`, computed once per revision and principal: thirty pages of four teams and an
     observer re-render after a change from five views, not thirty. (Read it; do not change it.)"""
     g = game()
-    key = (g.revision, p)
-    found = _views.get(key)
+    found = _views.get((g.revision, p))
     if found is None:
-        found = g.view(p)
-        with _sub_lock:
-            if len(_views) > 256:
-                _views.clear()
-            _views[key] = found
+        with _view_lock:
+            found = _views.get((g.revision, p))
+            if found is None:
+                with g.lock:
+                    found = g.view(p)
+                    at = g.revision          # the view caught up with the log: this is its revision
+                if len(_views) > 256:
+                    for key in [k for k in _views if k[0] < at]:
+                        del _views[key]
+                _views[(at, p)] = found
+    _asked[p] = g.revision
     return found
 
 
@@ -102,11 +175,47 @@ def frame(p: Principal) -> Frame:
         return built
 
 
-def subscribe(callback) -> callable:
-    """Call `callback(entry)` after each committed change; returns the function that unsubscribes."""
+
+def _watched_since(revision: int) -> list[Principal]:
+    """The principals whose views were asked for at `revision` or later: the open pages and sessions."""
+    return [p for p, at in list(_asked.items()) if at >= revision]
+
+
+async def news_after(since: int, timeout_s: float) -> dict:
+    """The headline once the told revision passes `since`, or the current one after `timeout_s` seconds.
+    Waits in the event loop: no thread is held while it waits."""
+    loop = asyncio.get_running_loop()
+    passed = asyncio.Event()
+
+    def wake(revision: int) -> None:
+        if revision > since:
+            loop.call_soon_threadsafe(passed.set)
+
     with _sub_lock:
-        _subscribers.add(callback)
-    return lambda: _subscribers.discard(callback)
+        if len(_waiting) >= MAX_WAITING:
+            raise TooManyWaiting(f"{MAX_WAITING} sessions are waiting already; wait a few seconds and ask again")
+        _subscribers.add(wake)
+        _waiting.add(wake)
+    try:
+        if HOLDER.news["revision"] <= since:
+            try:
+                await asyncio.wait_for(passed.wait(), timeout_s)
+            except TimeoutError:
+                pass
+    finally:
+        with _sub_lock:
+            _subscribers.discard(wake)
+            _waiting.discard(wake)
+    return dict(HOLDER.news)
+
+
+def waiting() -> int:
+    """How many API long-polls are waiting now."""
+    return len(_waiting)
+
+
+class TooManyWaiting(Exception):
+    """More long-polls than `MAX_WAITING` at once."""
 
 
 class JoinLimiter:
