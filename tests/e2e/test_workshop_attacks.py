@@ -185,10 +185,34 @@ def test_a_forged_rejoin_token_is_refused_and_logged(workshop, new_page, shot):
     assert any(e["data"]["reason"] == "unknown, used or expired rejoin token" for e in refused(w))
 
 
+def test_the_facilitator_voids_a_teams_rejoin_token_from_the_page(workshop, new_page, shot):
+    w = workshop
+    fac, _ = joined(new_page, w, "facilitator", "facilitator (White cell)")
+    usa, _ = joined(new_page, w, "USA", "team USA")
+    token = usa.evaluate("window.sessionStorage.getItem('blocsim-workshop-rejoin')")
+    assert token and token != w.codes["USA"]
+    fac.locator(".v-select").filter(has_text="team").first.click()
+    fac.get_by_role("option", name="USA", exact=True).click()
+    fac.get_by_role("button", name="Void rejoin tokens").click()
+    fac.get_by_text("void rejoin tokens: done").wait_for()
+    shot(fac, "workshop-facilitator-void-tokens")
+    voided = [e for e in game_log(w) if e["kind"] == "rejoin_tokens_revoked"]
+    assert voided and voided[-1]["data"] == {"team": "USA", "count": 1}, voided
+    # the stolen (or copied) token no longer joins anyone
+    thief = new_page()
+    thief.add_init_script(f"window.sessionStorage.setItem('blocsim-workshop-rejoin', {json.dumps(token)})")
+    thief.goto(w.url)
+    thief.get_by_text("rejoin token is unknown, used or expired: enter your code again").wait_for()
+    assert thief.get_by_label("code").is_visible()
+
+
 def test_the_countdown_ticks_in_every_header_and_the_phase_closes(workshop, new_page, shot):
     w = workshop
     fac, _ = joined(new_page, w, "facilitator", "facilitator (White cell)")
     usa, _ = joined(new_page, w, "USA", "team USA")
+    fill(fac, "countdown in minutes (optional)", "1e308")   # no crash, no phase change: one message
+    fac.get_by_role("button", name="Open orders").click()
+    fac.get_by_text("open refused: countdown in minutes: got '1e308' (a number from 0.1 to 1440)").wait_for()
     fill(fac, "countdown in minutes (optional)", "0.2")
     fac.get_by_role("button", name="Open orders").click()
     fac.get_by_text("open: done").wait_for()

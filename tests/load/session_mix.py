@@ -37,9 +37,12 @@ TURN_LIMIT_S = 120   # every session's order and every update of a turn must arr
 WATCH = """(turn) => { window.__seen = null; window.__views = null; const want = `turn ${turn} of`;
   const old = new RegExp(`#[0-9]+ [^\\n]*turn ${turn - 1}[.]`);
   const views = `Alignment network · step ${turn - 1} `;
-  const check = () => { const text = document.body.innerText;
-    if (window.__seen === null && text.includes(want) && !old.test(text)) window.__seen = Date.now();
-    if (window.__views === null && text.includes(views)) window.__views = Date.now(); };
+  const text = (selector) => { const el = document.querySelector(selector); return el ? el.textContent : ''; };
+  const check = () => {   // reads only the header and the network's title, until the turn shows there
+    if (window.__seen === null && text('[data-testid=turn]').includes(want)
+        && !old.test(document.body.innerText)) window.__seen = Date.now();
+    if (window.__views === null && text('[data-chart=network] .blocsim-echart-title').includes(views))
+      window.__views = Date.now(); };
   new MutationObserver(check).observe(document.body, {subtree: true, childList: true, characterData: true}); check(); }"""
 NOTICE = """(before) => { const el = document.querySelector('.ws-ok, .ws-refused');
   return el !== null && el.innerText !== before ? el.innerText : null; }"""

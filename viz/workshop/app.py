@@ -245,6 +245,26 @@ def _ask(game, me, set_advice, set_notice):
         set_notice(("refused", f"advice refused: {_error(exc)}"))
 
 
+COUNTDOWN_MINUTES = (0.1, 24 * 60)   # the facilitator's countdown: from six seconds to a day
+
+
+def deadline_after(minutes: str, now: str) -> str | None:
+    """The deadline (UTC ISO) `minutes` after the server's time `now`; none when `minutes` is blank.
+    Anything but a number within `COUNTDOWN_MINUTES` is refused with the field named."""
+    text = str(minutes).strip()
+    if not text:
+        return None
+    low, high = COUNTDOWN_MINUTES
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:      # also refuses nan and inf
+        raise ValueError(f"countdown in minutes: got {text[:40]!r} (a number from {low:g} to {high:g})")
+    from datetime import datetime, timedelta
+    return (datetime.fromisoformat(now) + timedelta(minutes=value)).isoformat(timespec="seconds")
+
+
 @solara.component
 def FacilitatorPage(me, view: dict, frame: Frame):
     game = state.game()
@@ -262,11 +282,7 @@ def FacilitatorPage(me, view: dict, frame: Frame):
     act = _acting(set_notice)
 
     def open_phase():
-        deadline = None
-        if minutes.strip():
-            from datetime import datetime, timedelta, timezone
-            deadline = (datetime.now(timezone.utc) + timedelta(minutes=float(minutes))).strftime("%Y-%m-%dT%H:%M:%SZ")
-        game.open_phase(me, deadline=deadline)
+        game.open_phase(me, deadline=deadline_after(minutes, game.clock()))
 
     def inject():
         if action.strip():
@@ -316,6 +332,8 @@ def FacilitatorPage(me, view: dict, frame: Frame):
                         "message", lambda: game.message(me, text, None if team == "all" else team)))
                     solara.Button("Reveal", on_click=lambda: act(
                         "reveal", lambda: game.reveal(me, team, text, about.strip() or None)))
+                    solara.Button("Void rejoin tokens", on_click=lambda: act(
+                        "void rejoin tokens", lambda: game.revoke_rejoin_tokens(me, None if team == "all" else team)))
             with solara.Card("After-action review", classes=["ws-panel"]):
                 solara.FileDownload(lambda: game.review(me).encode(), filename="review.html", label="Export review")
             orders = [[t, o["sentence"], o["origin"]] for t, os_ in view.get("orders", {}).items() for o in os_]

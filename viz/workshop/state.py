@@ -55,6 +55,10 @@ def install(g: Game) -> None:
     HOLDER.news = _headline(g)
     _views.clear()
     _asked.clear()
+    _drawn.clear()
+    _frames.clear()
+    _logs.clear()
+    _layout.update(state=None, positions=None)
     g.listeners.append(_heard)
     if HOLDER.fan_out is None:
         HOLDER.fan_out = threading.Thread(target=_fan_out_forever, daemon=True, name="workshop-fan-out")
@@ -82,20 +86,32 @@ def _fan_out_forever() -> None:
 
 
 def _fan_out() -> None:
-    """Warm the views and frames the open pages will ask for, then call every subscriber with the new revision.
-    Commits that arrive meanwhile set the flag again: they are told in the next round."""
+    """Warm the views the open pages and sessions will ask for and tell the API long-polls, then warm
+    the frames the open pages will draw and tell the pages. Commits that arrive meanwhile set the flag
+    again: they are told in the next round."""
     g = HOLDER.game
     if g is None or g.revision == HOLDER.news["revision"]:
         return
-    for p in _watched_since(HOLDER.news["revision"]):
-        try:
-            view(p)
-            frame(p)         # one per sight and game state: the first page of each role builds nothing
-        except Exception:   # not kept: the page or request that asks for this view meets the error itself
-            pass
+    told = HOLDER.news["revision"]
+    _warm(view, _watched_since(_asked, told))
     HOLDER.news = _headline(g)
     with _sub_lock:
-        callbacks = list(_subscribers)
+        waiting_polls = list(_waiting)
+        pages = [c for c in _subscribers if c not in _waiting]
+    _tell(waiting_polls)              # a script needs no frame: it is not kept waiting for them
+    _warm(frame, _watched_since(_drawn, told))
+    _tell(pages)
+
+
+def _warm(compute, principals) -> None:
+    for p in principals:
+        try:
+            compute(p)
+        except Exception:   # not kept: the page or request that asks for it meets the error itself
+            pass
+
+
+def _tell(callbacks) -> None:
     for callback in callbacks:
         try:
             callback(HOLDER.news["revision"])
@@ -121,7 +137,8 @@ def revision() -> int:
 
 
 _views: dict = {}
-_asked: dict = {}                 # principal -> the latest revision a page asked for its view
+_asked: dict = {}                 # principal -> the latest revision a page or session asked for its view
+_drawn: dict = {}                 # principal -> the latest revision a page asked for its frame
 _view_lock = threading.Lock()     # one thread computes a missing view; the others then find it
 
 
@@ -158,6 +175,7 @@ def frame(p: Principal) -> Frame:
     facilitator draw from six frames, whose chart options are also built once (`Frame.memo`)."""
     g = game()
     sight = sight_of(p)
+    _drawn[p] = g.revision
     with g.lock:
         g.status()                       # up to date with the log
         model = g.current_model()
@@ -176,9 +194,10 @@ def frame(p: Principal) -> Frame:
 
 
 
-def _watched_since(revision: int) -> list[Principal]:
-    """The principals whose views were asked for at `revision` or later: the open pages and sessions."""
-    return [p for p, at in list(_asked.items()) if at >= revision]
+def _watched_since(asked: dict, revision: int) -> list[Principal]:
+    """The principals that asked (`_asked`: a view, `_drawn`: a frame) at `revision` or later: the
+    open sessions and pages."""
+    return [p for p, at in list(asked.items()) if at >= revision]
 
 
 async def news_after(since: int, timeout_s: float) -> dict:
