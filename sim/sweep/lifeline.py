@@ -6,7 +6,8 @@ sweep, and the workers, children of the fork server. Each asks the kernel (Linux
 the fork server down, whose death takes the workers. Elsewhere this does nothing.
 
 The fork server imports this module (as a preload) with `SWEEP_PID` naming its parent;
-the workers run `worker_started` as the pool's initializer.
+the workers run `worker_started` as the pool's initializer. Each helper also watches its
+parent from a thread, a backstop for a request made too late.
 """
 
 from __future__ import annotations
@@ -31,11 +32,22 @@ def die_with_parent() -> bool:
         return False
 
 
+_fork_server_pid: int | None = None   # set in the fork server; its workers inherit it
+
+
 def worker_started(sweep_pid: int) -> None:
-    """Pool initializer: die with the fork server, and at once if the sweep is already gone.
-    Ctrl-C is the sweep's to handle: it shuts its workers down."""
+    """Pool initializer: die with the fork server, and at once if it or the sweep is already gone.
+    Ctrl-C is the sweep's to handle: it shuts its workers down.
+
+    Whether the fork server is gone is read from this process's parent, which changes the moment
+    the server exits: a sweep killed but not yet reaped (a zombie) still answers `kill(pid, 0)`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent()
+    server = _fork_server_pid
+    if server is not None:
+        if os.getppid() != server:   # the server died before the request took effect
+            os._exit(1)
+        threading.Thread(target=_watch_parent, args=(server,), daemon=True, name="blocsim-lifeline").start()
     try:
         os.kill(sweep_pid, 0)
     except ProcessLookupError:
@@ -45,9 +57,11 @@ def worker_started(sweep_pid: int) -> None:
 
 
 def _in_fork_server() -> None:
+    global _fork_server_pid
     parent = os.environ.get(SWEEP_PID)
     # the fork server runs `python -c 'from multiprocessing.forkserver import main...'`
     if parent and parent == str(os.getppid()) and sys.argv[:1] == ["-c"]:
+        _fork_server_pid = os.getpid()
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl-C reaches the whole group
         die_with_parent()
         if str(os.getppid()) != parent:  # the sweep died before the request took effect
@@ -56,8 +70,8 @@ def _in_fork_server() -> None:
 
 
 def _watch_parent(parent: int) -> None:
-    """A backstop for the kernel's request, which a race can miss: the fork server ends once
-    the sweep is gone (it is then re-parented), and its workers die with it."""
+    """A backstop for the kernel's request, which a race can miss: a helper (the fork server, or
+    a worker) ends once its parent is gone and it has been re-parented."""
     while os.getppid() == parent:
         time.sleep(0.2)
     os._exit(1)

@@ -192,6 +192,7 @@ def test_facilitator_two_teams_and_observer_play_three_turns(workshop, new_page,
         const first = log && log.querySelector('tr[data-kind] td');
         return first && first.innerText === '2' && log.parentElement.scrollTop === 0; }""")
     page_shot(shot, obs, "workshop-observer")
+    fac.get_by_role("cell", name="└\u00a02").wait_for()   # the branch tree: 2 under 1, where it was rolled back from
     shot(fac, "workshop-facilitator-branches")
 
     with fac.expect_download() as dl:

@@ -58,6 +58,26 @@ def _rows(header: list[str], rows: list[list]) -> str:
     return f"<table class='ws-table'><tr>{head}</tr>{body}</table>"
 
 
+def branch_tree(branches: list[dict]) -> list[dict]:
+    """The branches in tree order (each after its parent, siblings by id), each with `label`: its id,
+    indented under its parent ("1", "└ 2", "  └ 4")."""
+    children: dict = {}
+    for b in branches:
+        children.setdefault(b["parent"], []).append(b)
+    ids = {b["id"] for b in branches}
+    ordered: list[dict] = []
+
+    def visit(b: dict, depth: int) -> None:
+        indent = "\u00a0\u00a0" * (depth - 1) + "└\u00a0" if depth else ""
+        ordered.append({**b, "label": f"{indent}{b['id']}"})
+        for child in sorted(children.get(b["id"], []), key=lambda c: c["id"]):
+            visit(child, depth + 1)
+
+    for root in sorted((b for b in branches if b["parent"] not in ids), key=lambda b: b["id"]):
+        visit(root, 0)
+    return ordered
+
+
 def _fmt(x) -> str:
     return f"{x:,.0f}" if isinstance(x, float) and abs(x) >= 100 else (f"{x:.2f}" if isinstance(x, float) else str(x))
 
@@ -313,9 +333,9 @@ def FacilitatorPage(me, view: dict, frame: Frame):
                 solara.Button("Inject", on_click=lambda: act("inject", inject))
             with solara.Card("Branches", classes=["ws-panel"]):
                 solara.HTML(tag="div", unsafe_innerHTML=_rows(
-                    ["branch", "from branch", "at turn", "turns played", ""],
-                    [[b["id"], b["parent"] or "—", b["fork"], b["turns"], "current" if b["current"] else ""]
-                     for b in st["branches"]]))
+                    ["branch (tree)", "from branch", "at turn", "turns played", ""],
+                    [[b["label"], b["parent"] or "—", b["fork"], b["turns"], "current" if b["current"] else ""]
+                     for b in branch_tree(st["branches"])]))
                 with solara.Row():
                     solara.InputText("roll back to turn", value=turn_to, on_value=set_turn_to, continuous_update=True)
                     solara.Button("Roll back", on_click=lambda: act("rollback", lambda: game.rollback(me, int(turn_to))))
