@@ -3,6 +3,7 @@ codes, and no other team's private state in a team's answers."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import concurrent.futures
 import json
@@ -248,6 +249,32 @@ def test_workshop_command_will_not_overwrite_a_game(tmp_path, monkeypatch, capsy
     assert main(["workshop", "--teams", "RUS", "--db", "room.db"]) == 2
     assert "--resume room.db" in capsys.readouterr().err
     assert (tmp_path / "room.db").read_bytes() == before
+
+
+def test_only_the_facilitator_is_told_the_seed(room):
+    """With the seed and the public scenario a team could replay the AI countries' choices offline."""
+    game, codes, client = room
+    assert call(client, codes["facilitator"], "GET", "/api/status").json()["seed"] == game.seed
+    for code in (codes["teams"]["USA"], codes["observer"]):
+        for path in ("/api/status", "/api/view"):
+            answer = call(client, code, "GET", path).json()
+            status = answer.get("game", answer)
+            assert "seed" not in status and status["turn"] == 1, (path, status)
+
+
+def test_a_new_workshop_draws_a_fresh_seed_unless_told_one(tmp_path, monkeypatch):
+    from sim.commands import workshop
+
+    monkeypatch.setattr("viz.workshop.server.serve", lambda *a: 0)
+    monkeypatch.setattr(workshop, "check_port", lambda *a: None)
+    seeds = []
+    for name, extra in (("a", []), ("b", []), ("c", ["--seed", "7"])):
+        parser = argparse.ArgumentParser()
+        workshop.register(parser.add_subparsers())
+        args = parser.parse_args(["workshop", "--teams", "RUS,USA", "--db", str(tmp_path / f"{name}.db"), *extra])
+        assert args.func(args) == 0
+        seeds.append(Game.open(tmp_path / f"{name}.db").seed)
+    assert seeds[0] != seeds[1] and seeds[2] == 7
 
 
 def test_the_facilitators_sheet_is_private_and_says_when_the_room_can_reach_it(tmp_path):

@@ -108,6 +108,17 @@ def test_the_facilitator_frame_is_the_whole_world_as_the_dashboard_draws_it(play
     assert f.agent_series.equals(model.agent_series())
 
 
+def test_only_the_facilitator_frame_tells_the_seed_even_in_a_charts_file_name(played):
+    from viz.components.exports import export_name
+
+    g, who = played
+    assert state.frame(who["facilitator"]).seed == g.seed
+    assert export_name(state.frame(who["facilitator"]), "network", "png").endswith(f"-seed{g.seed}-step3-network.png")
+    for reader in ("observer", "USA"):
+        f = state.frame(who[reader])
+        assert f.seed is None and "seed" not in export_name(f, "network", "png"), reader
+
+
 class _AllMoves(Sight):
     """A sight that sees every move but no private data: its flows must be the world's own."""
 

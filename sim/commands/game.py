@@ -132,7 +132,8 @@ def _status_text(st: dict) -> str:
     deadline = f", closes by {st['deadline']}" if st["deadline"] and st["phase"] == "open" else ""
     paused = " (paused)" if st["paused"] else ""
     ended = " - the last turn: the game is over" if st["phase"] == "adjudicated" and st["turn"] == st["last_turn"] else ""
-    return (f"{st['scenario']} (seed {st['seed']}), branch {st['branch']}, turn {st['turn']} of {st['last_turn']} "
+    seed = f" (seed {st['seed']})" if "seed" in st else ""
+    return (f"{st['scenario']}{seed}, branch {st['branch']}, turn {st['turn']} of {st['last_turn']} "
             f"({st['month']}): orders {st['phase']}{deadline}{paused}{ended}\n"
             f"teams: {', '.join(st['teams'])}; submitted: {', '.join(st['submitted']) or 'none'}")
 

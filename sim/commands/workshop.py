@@ -8,6 +8,7 @@ its owner), then serves the pages and the JSON API until Ctrl+C. See docs/WORKSH
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from sim.commands.argtypes import whole_number
@@ -26,7 +27,8 @@ def register(sub) -> None:
     p.add_argument("--teams", help="the countries teams play, e.g. RUS,USA,CHN,EU (a new workshop)")
     p.add_argument("--db", type=Path, default=None, help=f"the game file to create (default {DEFAULT_DB})")
     p.add_argument("--resume", type=Path, metavar="FILE", help="continue the workshop saved in this game file")
-    p.add_argument("--seed", type=whole_number(0, 2**32 - 1), default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=whole_number(0, 2**32 - 1), default=None,
+                   help="random seed (default: a fresh random one, kept in the game file; only the facilitator sees it)")
     p.add_argument("--months", type=whole_number(1, 1200), default=1, help="months per turn (default 1)")
     p.add_argument("--host", default=DEFAULT_HOST,
                    help="address to bind (default 127.0.0.1; 0.0.0.0 lets other machines in the room connect)")
@@ -103,7 +105,8 @@ def run(args) -> int:
             raise UserError(f"--db {db}: the file exists; continue it with --resume {db} or choose another --db")
         check_port(args.host, args.port)
         teams = [t.strip() for t in args.teams.split(",") if t.strip()]
-        game, codes = Game.create(db, args.scenario or DEFAULT_SCENARIO, teams, seed=args.seed,
+        seed = secrets.randbelow(2**32) if args.seed is None else args.seed
+        game, codes = Game.create(db, args.scenario or DEFAULT_SCENARIO, teams, seed=seed,
                                   months_per_turn=args.months)
         shown = f"[{args.host}]" if ":" in args.host else args.host
         url = f"http://{shown}:{args.port}/"
@@ -112,6 +115,7 @@ def run(args) -> int:
         write_private(codes_file, text)
         print(text, end="")
         print(f"The same is in {codes_file} (readable only by you). The game file keeps only the codes' hashes.")
+        print(f"seed: {seed} (kept in the game file; teams and the observer are not shown it)")
     print("Ctrl+C stops the server; `blocsim workshop --resume FILE` continues where it stopped.", flush=True)
     from viz.workshop.server import serve  # the dashboard is imported only here
 

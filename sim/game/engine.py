@@ -29,6 +29,7 @@ from sim.scenario.schema import ActionSpec, Scenario
 from sim.game.orders import OrderProblem, check_order, order_sentence, parse_order
 from sim.game.store import Entry, EventStore, utc_now
 from sim.game.turns import TurnInputs, doctrine_advice, play_turn, state_digest
+from sim.game.views import sight_of
 from sim.timeline import InjectAction, InjectEvent, Run, SetField
 
 ROLES = ("facilitator", "team", "observer")
@@ -707,11 +708,13 @@ class Game:
         return self._run(self.branch_id).model
 
     def status(self, p: Principal | None = None) -> dict:
-        """Where the game stands: public to every role, with who has submitted orders."""
+        """Where the game stands, with who has submitted orders: public, but for the seed
+        (`Sight.sees_seed`)."""
         with self.lock:
             self._catch_up()
             turn = self.turn
-            return {"scenario": self.scenario_name, "seed": self.seed, "teams": list(self.teams),
+            seed = {"seed": self.seed} if p is None or sight_of(p).sees_seed else {}
+            return {"scenario": self.scenario_name, **seed, "teams": list(self.teams),
                     "months_per_turn": self.months_per_turn, "branch": self.branch_id, "turn": turn.number,
                     "last_turn": self.last_turn, "month": self.scenario.step_to_month(self.months(turn.number).start),
                     "phase": turn.phase, "deadline": turn.deadline, "paused": self.paused,

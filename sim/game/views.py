@@ -53,6 +53,12 @@ class Sight:
         """Whether the move `a` is visible: public, or made or met by the sight's country."""
         return self.everything or _public(a) or (self.country is not None and self.country in (a.actor, a.target))
 
+    @property
+    def sees_seed(self) -> bool:
+        """Whether the run's seed is told: with it and the public scenario, a reader could replay the AI
+        countries' choices offline."""
+        return self.everything
+
     def told(self, a):
         """The move as this sight reads it: the reasons of moves between others are not told (they tell
         what others hold and need)."""

@@ -11,9 +11,10 @@ from viz.session import Frame, Session
 
 
 def export_name(frame: Frame, what: str, ext: str) -> str:
-    """A file name that says scenario, seed, step and content."""
+    """A file name that says scenario, seed (when the reader is told it), step and content."""
     base = re.sub(r"[^A-Za-z0-9_.-]+", "-", frame.scenario).strip("-") or "run"
-    return f"{base}-seed{frame.seed}-step{frame.step}-{what}.{ext}"
+    seed = "" if frame.seed is None else f"-seed{frame.seed}"
+    return f"{base}{seed}-step{frame.step}-{what}.{ext}"
 
 
 @solara.component
