@@ -209,7 +209,10 @@ class Game:
             raise
 
     def close(self) -> None:
-        self.store.close()
+        """Close the game file, once no other thread is using it (a server's fan-out thread may be
+        reading the log): closing it under another thread's query can crash the process."""
+        with self.lock:
+            self.store.close()
 
     def join(self, code: str) -> Principal:
         """The principal a code (facilitator secret, team join code or observer code) stands for."""

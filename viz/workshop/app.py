@@ -398,14 +398,15 @@ def JoinPage(on_join):
 
     Rejoin(event_rejoin=rejoin)
 
-    with solara.Card("blocsim workshop: join", style={"max-width": "520px", "margin": "40px auto"}):
-        solara.Text("Enter the code the facilitator gave you: the facilitator's secret, your team's join "
-                    "code or the observer code.")
-        solara.InputText("code", value=code, on_value=set_code, password=True, continuous_update=True)
-        solara.Button("Join", on_click=join, color="primary")
-        if error:
-            solara.HTML(tag="div", classes=["ws-refused"], attributes={"data-testid": "join-error"},
-                        unsafe_innerHTML=escape(error))
+    with solara.Div(style={"display": "flex", "justify-content": "center", "width": "100%", "padding-top": "12vh"}):
+        with solara.Card("blocsim workshop: join", style={"width": "520px", "max-width": "100%"}):
+            solara.Text("Enter the code the facilitator gave you: the facilitator's secret, your team's join "
+                        "code or the observer code.")
+            solara.InputText("code", value=code, on_value=set_code, password=True, continuous_update=True)
+            solara.Button("Join", on_click=join, color="primary", style={"margin-top": "8px"})
+            if error:
+                solara.HTML(tag="div", classes=["ws-refused"], attributes={"data-testid": "join-error"},
+                            unsafe_innerHTML=escape(error))
 
 
 @solara.component
