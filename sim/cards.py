@@ -24,15 +24,10 @@ def actor_card(world: World, aid: str, *, lean: float, doctrine: str, needs: np.
     Flows come twice: this month's (`arms_in`, `aid_in`...) and the whole run's (`arms_sent`...)."""
     w = world
     i = w.index[aid]
-    others = np.arange(w.n) != i
-    aff = w.affinity[i]
-    partners = _ranked(aff, w.ids, others & (aff > 0))[:5]
-    rivals = _ranked(aff, w.ids, others & (aff < 0), descending=False)[:5]
     stocks = [{"item": item, "unit": UNITS[item], "stock": float(w.stocks[i, k]),
                "production": float(w.production[i, k]), "lacks": float(needs[k]),
                "received": float(w.arms_flow[:, i, k].sum()), "sent": float(w.arms_flow[i, :, k].sum())}
               for k, item in enumerate(ITEMS)]
-    arms_now = w.arms_flow.sum(axis=2)
     sent, received = w.arms_total[i].sum(axis=0), w.arms_total[:, i].sum(axis=0)
     return {
         "id": aid, "name": w.names[i], "doctrine": doctrine, "lean": float(lean), "power": float(w.power[i]),
@@ -41,13 +36,7 @@ def actor_card(world: World, aid: str, *, lean: float, doctrine: str, needs: np.
         "reputation_concern": float(w.reputation[i]), "reputation_cost": float(w.reputation_cost[i]),
         "stocks": stocks,
         "needs": [s["item"] for s in stocks if s["lacks"] > 0],
-        "partners": partners, "rivals": rivals,
-        "sanctioned_by": _ranked(w.sanctions[:, i], w.ids, others & (w.sanctions[:, i] > 0.005)),
-        "sanctions_on": _ranked(w.sanctions[i], w.ids, others & (w.sanctions[i] > 0.005)),
-        # this month
-        "arms_in": _ranked(arms_now[:, i], w.ids, others & (arms_now[:, i] > 0)),
-        "arms_out": _ranked(arms_now[i], w.ids, others & (arms_now[i] > 0)),
-        "aid_in": float(w.aid_flow[:, i].sum()), "aid_out": float(w.aid_flow[i].sum()),
+        **_relations(i, w.ids, affinity=w.affinity, sanctions=w.sanctions, arms=w.arms_flow, aid=w.aid_flow),
         # the whole run
         "arms_sent": {item: float(x) for item, x in zip(ITEMS, sent) if x > 0},
         "arms_received": {item: float(x) for item, x in zip(ITEMS, received) if x > 0},
@@ -63,13 +52,22 @@ def public_card(actor: str, ids: list[str], names: list[str], *, affinity: np.nd
     (`arms` (n, n, K) and `aid` (n, n) as the reader may see them). Its own data (stocks, production,
     needs, reserves, doctrine) is None: not known."""
     i = ids.index(actor)
-    others = np.arange(len(ids)) != i
-    aff = affinity[i]
-    arms_now = arms.sum(axis=2)
     return {
         "id": actor, "name": names[i], "doctrine": None, "lean": float(lean[i]), "power": float(power[i]),
         "economy": float(economy[i]), "reserves": None, "frozen": None, "sanction_pressure": float(pressure[i]),
         "stocks": None, "needs": None,
+        **_relations(i, ids, affinity=affinity, sanctions=sanctions, arms=arms, aid=aid),
+    }
+
+
+def _relations(i: int, ids: list[str], *, affinity: np.ndarray, sanctions: np.ndarray, arms: np.ndarray,
+               aid: np.ndarray) -> dict:
+    """Actor `i`'s partners and rivals, the sanctions on it and by it, and this month's arms (n, n, K)
+    and aid (n, n) flows in and out: the part of a card that is public."""
+    others = np.arange(len(ids)) != i
+    aff = affinity[i]
+    arms_now = arms.sum(axis=2)
+    return {
         "partners": _ranked(aff, ids, others & (aff > 0))[:5],
         "rivals": _ranked(aff, ids, others & (aff < 0), descending=False)[:5],
         "sanctioned_by": _ranked(sanctions[:, i], ids, others & (sanctions[:, i] > 0.005)),

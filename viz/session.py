@@ -473,7 +473,8 @@ def build_frame(model: BlocModel, *, revision: int, log: EventRows, positions: n
     in_force = {agent.actor_id: agent.doctrine.name for agent in model.agents}  # after any switch
     fields = dict(
         revision=revision, step=step, steps=scn.steps, date=scn.step_to_month(step),
-        scenario=scn.name, source=source, seed=model.seed if sight is None or sight.sees_seed else None, rule=str(rule), rule_title=title, rule_citation=citation,
+        scenario=scn.name, source=source, seed=model.seed if sight is None or sight.sees_seed else None,
+        rule=str(rule), rule_title=title, rule_citation=citation,
         ids=ids, names=[names[a] for a in ids], doctrine=[in_force[a] for a in ids],
         power=np.array(w.power, dtype=float), affinity=w.affinity.copy(),
         bloc=bloc_labels(summary, ids), lean=lean_values(summary, ids),

@@ -151,9 +151,8 @@ def order_sentence(spec: ActionSpec, names: dict[str, str], prices=None, propose
     ``prices`` (the scenario's ``economy.prices_bn``) say what a purchase buys at home prices."""
     if is_vote(spec):
         choice = VOTE_CHOICE[spec.item]
-        verb = {"for": "votes for", "against": "votes against", "abstain": "abstains on"}[choice]
-        if proposed:
-            verb = "would " + {"for": "vote for", "against": "vote against", "abstain": "abstain on"}[choice]
+        verb, on = {"for": ("vote", "for"), "against": ("vote", "against"), "abstain": ("abstain", "on")}[choice]
+        verb = f"would {verb} {on}" if proposed else f"{verb}s {on}"
         who, whom = (prose_name(names.get(x, x)) for x in (spec.actor, spec.target))
         text = f"{who} {verb} the resolution condemning {whom}" + (f", because {spec.reason}" if spec.reason else "")
         return text[0].upper() + text[1:] + "."

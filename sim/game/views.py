@@ -127,19 +127,17 @@ def view(game, p, since: int = 0) -> dict:
     seen = [a for a in moves if sight.sees(a)]
     out = {"role": p.role, "game": status, "public": public_state(model),
            "messages": [m for m in game.messages if m["team"] is None or p.role == "facilitator"
-                        or m["team"] == p.country]}
+                        or m["team"] == p.country],
+           "events": [_event(a, names, sight) for a in seen]}
     if p.role == "facilitator":
         out["countries"] = {a: country_state(model, a) for a in model.world.ids}
-        out["events"] = [_event(a, names) for a in seen]
         out["orders"] = game.orders(p)
         out["reveals"] = list(game.reveals.values())
         return out
     if p.role == "observer":
-        out["events"] = [_event(a, names, sight) for a in seen]
         return out
     me = p.country
     out["country"] = country_state(model, me)
-    out["events"] = [_event(a, names, sight) for a in seen]
     out["done_to_it"] = [_event(a, names, sight) for a in moves if a.target == me and a.actor != me]
     out["orders"] = game.orders(p).get(me, [])
     # arms requested of it last month: its doctrine would weigh them now; a team answers with arms_transfer orders

@@ -42,12 +42,10 @@ def worker_started(sweep_pid: int) -> None:
     Whether the fork server is gone is read from this process's parent, which changes the moment
     the server exits: a sweep killed but not yet reaped (a zombie) still answers `kill(pid, 0)`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent()
-    server = _fork_server_pid
-    if server is not None:
-        if os.getppid() != server:   # the server died before the request took effect
-            os._exit(1)
-        threading.Thread(target=_watch_parent, args=(server,), daemon=True, name="blocsim-lifeline").start()
+    if _fork_server_pid is not None:
+        _tie_to(_fork_server_pid)
+    else:
+        die_with_parent()
     try:
         os.kill(sweep_pid, 0)
     except ProcessLookupError:
@@ -63,10 +61,16 @@ def _in_fork_server() -> None:
     if parent and parent == str(os.getppid()) and sys.argv[:1] == ["-c"]:
         _fork_server_pid = os.getpid()
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl-C reaches the whole group
-        die_with_parent()
-        if str(os.getppid()) != parent:  # the sweep died before the request took effect
-            os._exit(1)
-        threading.Thread(target=_watch_parent, args=(int(parent),), daemon=True, name="blocsim-lifeline").start()
+        _tie_to(int(parent))
+
+
+def _tie_to(parent: int) -> None:
+    """End this helper when `parent` (the process that should be its parent) dies: the kernel's request,
+    an exit now if `parent` is already gone, and a watching thread as a backstop."""
+    die_with_parent()
+    if os.getppid() != parent:  # it died before the request took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="blocsim-lifeline").start()
 
 
 def _watch_parent(parent: int) -> None:

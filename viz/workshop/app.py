@@ -134,6 +134,12 @@ def World(frame: Frame, inspect: str | None = None, heatmap: bool = True, log_ti
         with solara.Card(classes=["blocsim-panel"]):
             with Guard("heatmap"):
                 HeatmapView(frame)
+    SeriesAndRecord(frame, log_title)
+
+
+@solara.component
+def SeriesAndRecord(frame: Frame, log_title: str):
+    """Below the map: the dashboard's series, then its event log beside the UN votes."""
     with solara.Card(classes=["blocsim-panel"]):
         with Guard("time series"):
             TimeSeriesView(frame)
@@ -167,16 +173,7 @@ def ObserverPage(view: dict, frame: Frame):
         with solara.Card(classes=["blocsim-panel"]):
             with Guard("heatmap"):
                 HeatmapView(frame, height="600px")
-    with solara.Card(classes=["blocsim-panel"]):
-        with Guard("time series"):
-            TimeSeriesView(frame)
-    with solara.Columns([7, 5], gutters_dense=True):
-        with solara.Card(title="Latest events (the public record)", classes=["blocsim-panel", "blocsim-panel-log"]):
-            with Guard("event log"):
-                EventLogView(frame)
-        with solara.Card(title="UN votes", classes=["blocsim-panel", "blocsim-panel-votes"]):
-            with Guard("UN votes"):
-                VotesView(frame)
+    SeriesAndRecord(frame, "Latest events (the public record)")
 
 
 @solara.component

@@ -193,7 +193,6 @@ def frame(p: Principal) -> Frame:
         return built
 
 
-
 def _watched_since(asked: dict, revision: int) -> list[Principal]:
     """The principals that asked (`_asked`: a view, `_drawn`: a frame) at `revision` or later: the
     open sessions and pages."""
